@@ -1,0 +1,115 @@
+-- treaty-ledger: the ledger's tables, indexes and views. The one source of truth.
+--
+-- Applied to a new ledger as a whole; `PRAGMA user_version` records the schema version
+-- and src/ledger/migrate.rs lists the steps that bring an older ledger up to date.
+-- Words as in DESIGN.md: state, instrument, action, stage, source, claim, event, record.
+
+-- A party that can act on a treaty: ISO 3166-1 state, the EU, or a historical state.
+CREATE TABLE IF NOT EXISTS state (
+    iso3        TEXT PRIMARY KEY,              -- ISO 3166-1 alpha-3 / ISO 3166-3 / EUU / XKX
+    iso2        TEXT,
+    numeric     TEXT,
+    name        TEXT NOT NULL,                 -- short display name
+    formal_name TEXT,
+    kind        TEXT NOT NULL CHECK (kind IN ('sovereign', 'territory', 'organisation', 'historical')),
+    cow_code    INTEGER,                       -- Correlates of War
+    gw_code     INTEGER                        -- Gleditsch & Ward
+) WITHOUT ROWID;
+
+-- Every name a state goes by. `folded` is the lower-cased form used to resolve user input.
+CREATE TABLE IF NOT EXISTS state_name (
+    iso3   TEXT NOT NULL REFERENCES state (iso3) ON DELETE CASCADE,
+    name   TEXT NOT NULL,
+    folded TEXT NOT NULL,
+    kind   TEXT NOT NULL CHECK (kind IN ('code', 'name', 'formal', 'alias', 'demonym')),
+    PRIMARY KEY (iso3, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS state_name_by_folded ON state_name (folded);
+
+-- A treaty, convention, protocol or agreement. The id says who keeps it (CETS-216, UNTC-IV-15).
+CREATE TABLE IF NOT EXISTS instrument (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL CHECK (title <> ''),
+    short_title TEXT,
+    depositary  TEXT,
+    adopted     TEXT,                          -- ISO 8601 dates, NULL when not verified
+    opened      TEXT,
+    in_force    TEXT,
+    url         TEXT
+) WITHOUT ROWID;
+
+-- Every name an instrument goes by: title, short title, aliases.
+CREATE TABLE IF NOT EXISTS instrument_name (
+    instrument_id TEXT NOT NULL REFERENCES instrument (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('title', 'short_title', 'alias')),
+    PRIMARY KEY (instrument_id, name)
+) WITHOUT ROWID;
+
+-- One document as ingested (an article, an official status table, a hand-entered citation),
+-- with its text kept so every citation can be re-quoted.
+CREATE TABLE IF NOT EXISTS source (
+    id        INTEGER PRIMARY KEY,
+    hash      TEXT NOT NULL UNIQUE,            -- SHA-256 of the normalised text (+ address for tables)
+    kind      TEXT NOT NULL CHECK (kind IN ('article', 'status_table', 'manual')),
+    origin    TEXT,                            -- file path or `file.jsonl:LINE` it was read from
+    format    TEXT,                            -- text | html | jsonl | csv | manual
+    url       TEXT,
+    title     TEXT,
+    publisher TEXT,
+    author    TEXT,
+    published TEXT,                            -- ISO 8601 publication date / "status as at" date
+    text      TEXT NOT NULL
+);
+
+-- One entry of the ledger: a state's act on an instrument, at a date with its precision.
+CREATE TABLE IF NOT EXISTS event (
+    id            INTEGER PRIMARY KEY,
+    state         TEXT NOT NULL REFERENCES state (iso3),
+    instrument_id TEXT NOT NULL REFERENCES instrument (id) ON UPDATE CASCADE,
+    action        TEXT NOT NULL CHECK (action IN ('signature', 'ratification', 'accession',
+                      'acceptance', 'approval', 'succession', 'definitive_signature',
+                      'entry_into_force', 'withdrawal')),
+    stage         TEXT NOT NULL CHECK (stage IN ('domestic', 'international')),
+    date          TEXT NOT NULL,               -- YYYY, YYYY-MM or YYYY-MM-DD
+    precision     TEXT NOT NULL CHECK (precision IN ('day', 'month', 'year')),
+    UNIQUE (state, instrument_id, action, stage, date)
+);
+CREATE INDEX IF NOT EXISTS event_by_state ON event (state, date);
+CREATE INDEX IF NOT EXISTS event_by_instrument ON event (instrument_id, state);
+
+-- Why an event is in the ledger: the exact words of a source (byte span into source.text).
+-- A citation from a `status_table` source is an official record; from an `article`, a claim.
+CREATE TABLE IF NOT EXISTS citation (
+    id         INTEGER PRIMARY KEY,
+    event_id   INTEGER NOT NULL REFERENCES event (id) ON DELETE CASCADE,
+    source_id  INTEGER NOT NULL REFERENCES source (id) ON DELETE CASCADE,
+    span_start INTEGER NOT NULL CHECK (span_start >= 0),
+    span_end   INTEGER NOT NULL CHECK (span_end >= span_start),
+    quote      TEXT NOT NULL,
+    highlights TEXT NOT NULL DEFAULT '[]',     -- JSON [[start, end], ...] of the carrying words
+    extractor  TEXT NOT NULL,
+    confidence REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+    date_basis TEXT NOT NULL CHECK (date_basis IN ('stated', 'relative', 'publication')),
+    UNIQUE (event_id, source_id, span_start, span_end)
+);
+CREATE INDEX IF NOT EXISTS citation_by_source ON citation (source_id);
+
+-- A treaty-like title in a source that names no known instrument ("the Convention on X").
+CREATE TABLE IF NOT EXISTS unresolved_mention (
+    source_id  INTEGER NOT NULL REFERENCES source (id) ON DELETE CASCADE,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    PRIMARY KEY (source_id, span_start)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS unresolved_mention_by_text ON unresolved_mention (text);
+
+-- Official records: events as an official status table states them.
+CREATE VIEW IF NOT EXISTS record AS
+SELECT e.id AS event_id, e.state, e.instrument_id, e.action, e.stage, e.date, e.precision,
+       c.id AS citation_id, s.id AS source_id, s.title AS source_title, s.url AS source_url,
+       s.published AS as_of, c.quote
+FROM event e
+JOIN citation c ON c.event_id = e.id
+JOIN source s ON s.id = c.source_id AND s.kind = 'status_table';

@@ -1,0 +1,43 @@
+//! The command line: global flags and the subcommands (each defined in `cmd/`).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "treaty-ledger",
+    version,
+    about = "A cited ledger of which state signed, ratified, acceded to or left which treaty, and when",
+    after_help = "Exit codes: 0 ok, 1 user error (bad input, unknown state...), 2 internal error."
+)]
+pub struct Cli {
+    /// The ledger file [default: $TREATY_LEDGER_DB, else ./treaty-ledger.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// No progress or summary messages on stderr
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the ledger (with the shipped states and instruments) and say what it holds
+    Init(cmd::init::Args),
+    /// A state's ledger entries (or any selection), oldest first
+    List(cmd::list::Args),
+    /// Enter an event by hand with the citation it rests on
+    Record(cmd::record::Args),
+    /// States: list them, show one
+    #[command(subcommand)]
+    States(cmd::states::Command),
+    /// Instruments: list, show, import from CSV, unresolved mentions
+    #[command(subcommand)]
+    Instruments(cmd::instruments::Command),
+}

@@ -1,0 +1,111 @@
+//! `instruments list|show|import|unknown`.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use treaty_ledger::import::read_instruments;
+use treaty_ledger::model::Instrument;
+use treaty_ledger::output::{self, Format, Row};
+
+use super::Ctx;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Instruments by id; --search keeps those whose id or names contain every word
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// One instrument with its names and dates (ID: id or name)
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Import instruments from a CSV file (`-` for stdin): id,title required; short_title,
+    /// aliases (|-separated), depositary, adopted, opened, in_force, url optional
+    Import {
+        file: PathBuf,
+        /// Update instruments whose id is already in the ledger
+        #[arg(long)]
+        upsert: bool,
+        /// Skip unknown columns instead of failing
+        #[arg(long)]
+        ignore_extra: bool,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Line(Instrument);
+
+impl Row for Line {
+    fn headers() -> &'static [&'static str] {
+        &["id", "title", "short_title", "opened", "in_force"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let i = &self.0;
+        vec![
+            i.id.clone(),
+            i.title.clone(),
+            i.short_title.clone().unwrap_or_default(),
+            i.opened.clone().unwrap_or_default(),
+            i.in_force.clone().unwrap_or_default(),
+        ]
+    }
+}
+
+/// Opens a named file, or stdin for `-`.
+pub fn open_input(path: &PathBuf) -> Result<(String, Box<dyn Read>)> {
+    if path.as_os_str() == "-" {
+        Ok(("<stdin>".to_string(), Box::new(std::io::stdin().lock())))
+    } else {
+        let file = File::open(path)
+            .map_err(|e| treaty_ledger::Error::io(path, e))
+            .with_context(|| "cannot read input")?;
+        Ok((path.display().to_string(), Box::new(file)))
+    }
+}
+
+pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
+    match command {
+        Command::List { search, format } => {
+            let ledger = ctx.ledger()?;
+            let rows: Vec<Line> = ledger
+                .instruments(search.as_deref())?
+                .into_iter()
+                .map(Line)
+                .collect();
+            let mut out = super::stdout();
+            output::write_rows(&mut out, format, &rows)?;
+            super::finish(out)
+        }
+        Command::Show { id, format } => {
+            let ledger = ctx.ledger()?;
+            let instrument = ledger.resolve_instrument(&id)?;
+            let mut out = super::stdout();
+            output::write_record(&mut out, format, &instrument)?;
+            super::finish(out)
+        }
+        Command::Import {
+            file,
+            upsert,
+            ignore_extra,
+        } => {
+            let (label, input) = open_input(&file)?;
+            let rows = read_instruments(input, &label, ignore_extra)?;
+            let mut ledger = ctx.ledger()?;
+            let counts = ledger.import_instruments(&label, &rows, upsert)?;
+            println!(
+                "{label}: {} inserted, {} updated, {} unchanged",
+                counts.inserted, counts.updated, counts.unchanged
+            );
+            Ok(())
+        }
+    }
+}

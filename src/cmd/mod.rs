@@ -1,0 +1,68 @@
+//! One file per subcommand: its arguments and a thin `run` over the library.
+
+pub mod init;
+pub mod instruments;
+pub mod list;
+pub mod record;
+pub mod states;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use treaty_ledger::ledger::{Ledger, DB_ENV, DEFAULT_DB};
+
+use crate::cli::{Cli, Command};
+
+/// What every command shares: where the ledger is, whether to talk on stderr.
+pub struct Ctx {
+    pub db: PathBuf,
+    pub quiet: bool,
+}
+
+impl Ctx {
+    /// Opens (creating or migrating) the ledger.
+    pub fn ledger(&self) -> Result<Ledger> {
+        Ledger::open(&self.db).with_context(|| format!("opening ledger {}", self.db.display()))
+    }
+
+    /// A message for the person at the terminal (stderr), unless --quiet.
+    pub fn say(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+}
+
+/// Data goes to stdout, buffered.
+pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::new(io::stdout().lock())
+}
+
+/// Flushes a data writer, so that a write error is reported rather than lost.
+pub fn finish(mut out: impl Write) -> Result<()> {
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let db = cli
+        .db
+        .or_else(|| {
+            std::env::var_os(DB_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DB));
+    let ctx = Ctx {
+        db,
+        quiet: cli.quiet,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(args, &ctx),
+        Command::List(args) => list::run(args, &ctx),
+        Command::Record(args) => record::run(args, &ctx),
+        Command::States(command) => states::run(command, &ctx),
+        Command::Instruments(command) => instruments::run(command, &ctx),
+    }
+}

@@ -1,0 +1,513 @@
+//! States and instruments: resolving names, listing, importing instruments.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::Serialize;
+
+use super::{opt, Ledger};
+use crate::error::{Error, Problem, Result};
+use crate::gazetteer::{Gazetteer, NameKind};
+use crate::import::Located;
+use crate::model::{Instrument, State};
+
+/// How user input is compared with names: lower case, a leading "the " and surrounding
+/// space dropped.
+pub(crate) fn fold(name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    match lower.strip_prefix("the ") {
+        Some(rest) => rest.trim().to_string(),
+        None => lower,
+    }
+}
+
+/// What an instrument import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// How much the ledger holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerSummary {
+    pub path: String,
+    pub schema_version: i64,
+    pub states: i64,
+    pub state_names: i64,
+    pub instruments: i64,
+    pub sources: i64,
+    pub events: i64,
+    pub citations: i64,
+}
+
+const STATE_COLUMNS: &str = "iso3, iso2, numeric, name, formal_name, kind, cow_code, gw_code";
+
+fn state_from_row(r: &Row) -> rusqlite::Result<State> {
+    let kind: String = r.get(5)?;
+    Ok(State {
+        iso3: r.get(0)?,
+        iso2: r.get(1)?,
+        numeric: r.get(2)?,
+        name: r.get(3)?,
+        formal_name: r.get(4)?,
+        kind: kind.parse().map_err(|e: Error| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, e.into())
+        })?,
+        cow_code: r.get(6)?,
+        gw_code: r.get(7)?,
+        aliases: Vec::new(),
+        demonyms: Vec::new(),
+    })
+}
+
+const INSTRUMENT_COLUMNS: &str =
+    "id, title, short_title, depositary, adopted, opened, in_force, url";
+
+fn instrument_from_row(r: &Row) -> rusqlite::Result<Instrument> {
+    Ok(Instrument {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        short_title: r.get(2)?,
+        aliases: Vec::new(),
+        depositary: r.get(3)?,
+        adopted: r.get(4)?,
+        opened: r.get(5)?,
+        in_force: r.get(6)?,
+        url: r.get(7)?,
+    })
+}
+
+/// Writes instruments and their names; `replace` overwrites existing rows.
+pub(super) fn write_instruments<'a>(
+    tx: &Transaction,
+    instruments: impl Iterator<Item = &'a Instrument>,
+    replace: bool,
+) -> Result<()> {
+    let verb = if replace {
+        "INSERT OR REPLACE"
+    } else {
+        "INSERT"
+    };
+    let mut row = tx.prepare(&format!(
+        "{verb} INTO instrument ({INSTRUMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    ))?;
+    let mut clear = tx.prepare("DELETE FROM instrument_name WHERE instrument_id = ?1")?;
+    let mut name = tx.prepare(
+        "INSERT OR IGNORE INTO instrument_name (instrument_id, name, kind) VALUES (?1, ?2, ?3)",
+    )?;
+    for i in instruments {
+        row.execute(params![
+            i.id,
+            i.title,
+            opt(&i.short_title),
+            opt(&i.depositary),
+            opt(&i.adopted),
+            opt(&i.opened),
+            opt(&i.in_force),
+            opt(&i.url)
+        ])?;
+        clear.execute([&i.id])?;
+        name.execute(params![i.id, i.title, "title"])?;
+        if let Some(short) = opt(&i.short_title) {
+            name.execute(params![i.id, short, "short_title"])?;
+        }
+        for alias in &i.aliases {
+            name.execute(params![i.id, alias, "alias"])?;
+        }
+    }
+    Ok(())
+}
+
+/// Levenshtein distance over chars, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl Ledger {
+    /// The state a code, name, alias or demonym names, in any case.
+    pub fn resolve_state(&self, query: &str) -> Result<State> {
+        let folded = fold(query);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT DISTINCT {} FROM state s JOIN state_name n ON n.iso3 = s.iso3
+             WHERE n.folded = ?1 ORDER BY s.iso3",
+            STATE_COLUMNS
+                .split(", ")
+                .map(|c| format!("s.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?;
+        let found = stmt
+            .query_map([&folded], state_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        match found.len() {
+            1 => Ok(found.into_iter().next().expect("one row")),
+            0 => Err(Error::UnknownState {
+                given: query.to_string(),
+                suggestions: self.suggest_states(&folded)?,
+            }),
+            _ => Err(Error::AmbiguousState {
+                given: query.to_string(),
+                candidates: found
+                    .iter()
+                    .map(|s| format!("{} ({})", s.name, s.iso3))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The closest states to an unknown name: names it begins, or few edits away.
+    fn suggest_states(&self, folded: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT n.folded, s.name, s.iso3 FROM state_name n JOIN state s ON s.iso3 = n.iso3",
+        )?;
+        let mut best: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        let limit = (folded.chars().count() / 3).max(2);
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (name, display, iso3) = row?;
+            let d = if folded.len() >= 3 && name.starts_with(folded) {
+                1
+            } else {
+                distance(folded, &name)
+            };
+            if d <= limit {
+                let entry = best
+                    .entry(iso3.clone())
+                    .or_insert((usize::MAX, String::new()));
+                if d < entry.0 {
+                    *entry = (d, format!("{display} ({iso3})"));
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, String)> = best.into_values().collect();
+        ranked.sort();
+        Ok(ranked.into_iter().take(5).map(|(_, s)| s).collect())
+    }
+
+    /// A state with every name it goes by.
+    pub fn state(&self, iso3: &str) -> Result<Option<State>> {
+        let mut state = self
+            .conn
+            .query_row(
+                &format!("SELECT {STATE_COLUMNS} FROM state WHERE iso3 = ?1"),
+                [iso3],
+                state_from_row,
+            )
+            .optional()?;
+        if let Some(s) = state.as_mut() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT name, kind FROM state_name WHERE iso3 = ?1 AND kind IN ('alias', 'demonym')
+                 ORDER BY kind, name",
+            )?;
+            let names = stmt.query_map([iso3], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for n in names {
+                let (name, kind) = n?;
+                if kind == "alias" {
+                    s.aliases.push(name);
+                } else {
+                    s.demonyms.push(name);
+                }
+            }
+        }
+        Ok(state)
+    }
+
+    /// Every state, by code.
+    pub fn states(&self) -> Result<Vec<State>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {STATE_COLUMNS} FROM state ORDER BY iso3"))?;
+        let states = stmt
+            .query_map([], state_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(states)
+    }
+
+    /// An instrument by id (exact, then any case), with its aliases.
+    pub fn instrument(&self, id: &str) -> Result<Option<Instrument>> {
+        let mut found = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {INSTRUMENT_COLUMNS} FROM instrument WHERE id = ?1 COLLATE NOCASE
+                     ORDER BY id = ?1 DESC LIMIT 1"
+                ),
+                [id.trim()],
+                instrument_from_row,
+            )
+            .optional()?;
+        if let Some(i) = found.as_mut() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT name FROM instrument_name WHERE instrument_id = ?1 AND kind = 'alias'
+                 ORDER BY name",
+            )?;
+            i.aliases = stmt
+                .query_map([&i.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+        }
+        Ok(found)
+    }
+
+    /// An instrument by id or by one of its names; an unknown one suggests close matches.
+    pub fn resolve_instrument(&self, query: &str) -> Result<Instrument> {
+        if let Some(i) = self.instrument(query)? {
+            return Ok(i);
+        }
+        let ids: Vec<String> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT DISTINCT instrument_id FROM instrument_name WHERE name = ?1 COLLATE NOCASE",
+            )?;
+            let rows = stmt.query_map([query.trim()], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        if let [id] = ids.as_slice() {
+            if let Some(i) = self.instrument(id)? {
+                return Ok(i);
+            }
+        }
+        let suggestions = if ids.len() > 1 {
+            ids
+        } else {
+            self.instruments(Some(query))?
+                .into_iter()
+                .take(5)
+                .map(|i| format!("{} ({})", i.id, i.title))
+                .collect()
+        };
+        Err(Error::UnknownInstrument {
+            given: query.to_string(),
+            suggestions,
+        })
+    }
+
+    /// Instruments, by id; with `search`, those whose id or any name contains every word.
+    pub fn instruments(&self, search: Option<&str>) -> Result<Vec<Instrument>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {INSTRUMENT_COLUMNS},
+                    (SELECT group_concat(name, '|') FROM instrument_name n
+                     WHERE n.instrument_id = instrument.id AND n.kind = 'alias')
+             FROM instrument"
+        ))?;
+        let words: Vec<String> = search
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let mut out = Vec::new();
+        let rows = stmt.query_map([], |r| {
+            let mut i = instrument_from_row(r)?;
+            let aliases: Option<String> = r.get(8)?;
+            i.aliases = aliases
+                .map(|a| a.split('|').map(str::to_string).collect())
+                .unwrap_or_default();
+            i.aliases.sort();
+            Ok(i)
+        })?;
+        for row in rows {
+            let i = row?;
+            let hay = format!(
+                "{} {}",
+                i.id.to_lowercase(),
+                i.names().collect::<Vec<_>>().join(" ").to_lowercase()
+            );
+            if words.iter().all(|w| hay.contains(w.as_str())) {
+                out.push(i);
+            }
+        }
+        out.sort_by_cached_key(|i| natural_id_order(&i.id));
+        Ok(out)
+    }
+
+    /// Imports instruments in one transaction. Existing ids are an error naming each line,
+    /// unless `upsert`, which updates them.
+    pub fn import_instruments(
+        &mut self,
+        file: &str,
+        rows: &[Located<Instrument>],
+        upsert: bool,
+    ) -> Result<ImportCounts> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut counts = ImportCounts::default();
+        let mut problems = Vec::new();
+        let mut changed = Vec::new();
+        {
+            let mut existing = tx.prepare_cached(&format!(
+                "SELECT {INSTRUMENT_COLUMNS} FROM instrument WHERE id = ?1"
+            ))?;
+            let mut aliases = tx.prepare_cached(
+                "SELECT name FROM instrument_name WHERE instrument_id = ?1 AND kind = 'alias' ORDER BY name",
+            )?;
+            for row in rows {
+                let new = &row.value;
+                let old = existing
+                    .query_row([&new.id], instrument_from_row)
+                    .optional()?;
+                match old {
+                    None => {
+                        counts.inserted += 1;
+                        changed.push(new);
+                    }
+                    Some(_) if !upsert => problems.push(Problem::new(
+                        file,
+                        Some(row.line),
+                        Some("id"),
+                        format!(
+                            "instrument '{}' is already in the ledger (--upsert updates it)",
+                            new.id
+                        ),
+                    )),
+                    Some(mut old) => {
+                        old.aliases = aliases
+                            .query_map([&new.id], |r| r.get(0))?
+                            .collect::<rusqlite::Result<Vec<String>>>()?;
+                        if same_instrument(&old, new) {
+                            counts.unchanged += 1;
+                        } else {
+                            counts.updated += 1;
+                            changed.push(new);
+                        }
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        write_instruments(&tx, changed.into_iter(), upsert)?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// The names the gazetteer matches in text: every state and instrument name (codes
+    /// excepted, which are too noisy in running text).
+    pub fn gazetteer(&self) -> Result<Gazetteer> {
+        // International organisations other than the EU (which is party to many treaties)
+        // are listed so that old UN tables resolve, but in running text "the Council of
+        // Europe" or "the United Nations" is a depositary or a forum, not an acting state.
+        let mut stmt = self.conn.prepare(
+            "SELECT n.iso3, n.name, n.kind FROM state_name n JOIN state s ON s.iso3 = n.iso3
+             WHERE n.kind <> 'code' AND (s.kind <> 'organisation' OR s.iso3 = 'EUU')
+             ORDER BY n.iso3, n.name",
+        )?;
+        let states = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT instrument_id, name, kind FROM instrument_name ORDER BY instrument_id, name",
+        )?;
+        let instruments = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let kind = |k: &str| match k {
+            "name" => NameKind::Name,
+            "formal" => NameKind::Formal,
+            "demonym" => NameKind::Demonym,
+            "title" => NameKind::Title,
+            "short_title" => NameKind::ShortTitle,
+            _ => NameKind::Alias,
+        };
+        Ok(Gazetteer::new(
+            states
+                .iter()
+                .map(|(k, n, t)| (k.as_str(), n.as_str(), kind(t))),
+            instruments
+                .iter()
+                .map(|(k, n, t)| (k.as_str(), n.as_str(), kind(t))),
+        ))
+    }
+
+    /// Counts of what the ledger holds.
+    pub fn summary(&self) -> Result<LedgerSummary> {
+        let count = |table: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(LedgerSummary {
+            path: self.path.clone(),
+            schema_version: self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?,
+            states: count("state")?,
+            state_names: count("state_name")?,
+            instruments: count("instrument")?,
+            sources: count("source")?,
+            events: count("event")?,
+            citations: count("citation")?,
+        })
+    }
+}
+
+fn same_instrument(old: &Instrument, new: &Instrument) -> bool {
+    let norm = |s: &Option<String>| s.clone().filter(|s| !s.is_empty());
+    let mut new_aliases = new.aliases.clone();
+    new_aliases.sort();
+    new_aliases.dedup();
+    old.title == new.title
+        && norm(&old.short_title) == norm(&new.short_title)
+        && old.aliases == new_aliases
+        && norm(&old.depositary) == norm(&new.depositary)
+        && norm(&old.adopted) == norm(&new.adopted)
+        && norm(&old.opened) == norm(&new.opened)
+        && norm(&old.in_force) == norm(&new.in_force)
+        && norm(&old.url) == norm(&new.url)
+}
+
+/// Orders ids so that `CETS-9` comes before `CETS-10` and `UNTC-IV-2` before `UNTC-IV-15`.
+fn natural_id_order(id: &str) -> Vec<(String, u64)> {
+    id.split('-')
+        .map(|part| match part.parse::<u64>() {
+            Ok(n) => (String::new(), n),
+            Err(_) => (part.to_string(), 0),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_distance() {
+        assert_eq!(fold("  The Netherlands "), "netherlands");
+        assert_eq!(distance("azerbajan", "azerbaijan"), 1);
+        let mut ids = vec!["CETS-10", "CETS-9", "UNTC-IV-15", "UNTC-IV-2"];
+        ids.sort_by_key(|i| natural_id_order(i));
+        assert_eq!(ids, vec!["CETS-9", "CETS-10", "UNTC-IV-2", "UNTC-IV-15"]);
+    }
+}

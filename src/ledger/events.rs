@@ -1,0 +1,441 @@
+//! Sources, events and citations: recording what documents claim, and listing entries.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use super::{opt, Ledger};
+use crate::error::{Error, Result};
+use crate::model::{
+    Action, Claim, DateBasis, Document, LedgerDate, SourceKind, Span, Stage, UnresolvedMention,
+};
+
+/// What recording one source did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Recorded {
+    pub source_id: i64,
+    /// False when a source with the same normalised text was already in the ledger.
+    pub new: bool,
+    pub claims: usize,
+    pub events_created: usize,
+    /// Events that were already in the ledger and gained a citation from this source.
+    pub events_corroborated: usize,
+}
+
+/// An event entered by hand with the citation it rests on (`treaty-ledger record`).
+#[derive(Debug, Clone)]
+pub struct ManualEntry {
+    pub state: String,
+    pub instrument: String,
+    pub action: Action,
+    pub stage: Stage,
+    pub date: LedgerDate,
+    pub source_url: String,
+    pub source_title: Option<String>,
+    pub publisher: Option<String>,
+    pub published: Option<String>,
+    pub quote: String,
+}
+
+/// Which entries a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub state: Option<String>,
+    pub instrument: Option<String>,
+    pub actions: Vec<Action>,
+    pub stage: Option<Stage>,
+    pub since: Option<LedgerDate>,
+    pub until: Option<LedgerDate>,
+}
+
+/// One cited passage behind an event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CitationEntry {
+    pub id: i64,
+    pub source_id: i64,
+    pub source_kind: SourceKind,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub published: Option<String>,
+    pub span: Span,
+    pub quote: String,
+    pub highlights: Vec<Span>,
+    pub extractor: String,
+    pub confidence: f64,
+    pub date_basis: DateBasis,
+}
+
+/// One ledger entry with its citations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventEntry {
+    pub id: i64,
+    pub state: String,
+    pub state_name: String,
+    pub instrument: String,
+    pub instrument_title: String,
+    pub action: Action,
+    pub stage: Stage,
+    pub date: LedgerDate,
+    pub precision: crate::model::Precision,
+    pub citations: Vec<CitationEntry>,
+}
+
+/// A write transaction: every source recorded through it lands together or not at all.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+}
+
+/// A source's metadata as stored.
+pub struct SourceMeta<'a> {
+    pub kind: SourceKind,
+    pub hash: &'a str,
+    pub origin: &'a str,
+    pub format: &'a str,
+    pub url: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub publisher: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub published: Option<String>,
+    pub text: &'a str,
+}
+
+impl<'a> SourceMeta<'a> {
+    pub fn article(doc: &'a Document, hash: &'a str) -> Self {
+        SourceMeta {
+            kind: SourceKind::Article,
+            hash,
+            origin: &doc.origin,
+            format: &doc.format,
+            url: doc.url.as_deref(),
+            title: doc.title.as_deref(),
+            publisher: doc.publisher.as_deref(),
+            author: doc.author.as_deref(),
+            published: doc.published.map(|d| d.to_string()),
+            text: &doc.text,
+        }
+    }
+}
+
+fn spans_json(spans: &[Span]) -> String {
+    let pairs: Vec<[usize; 2]> = spans.iter().map(|s| [s.start, s.end]).collect();
+    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".to_string())
+}
+
+impl Writer<'_> {
+    /// Records a source with its claims and unresolved mentions. A source whose hash is
+    /// already in the ledger adds nothing.
+    pub fn record_source(
+        &mut self,
+        source: &SourceMeta,
+        claims: &[Claim],
+        unresolved: &[UnresolvedMention],
+    ) -> Result<Recorded> {
+        let tx = &self.tx;
+        let source_id: Option<i64> = tx
+            .prepare_cached(
+                "INSERT INTO source (hash, kind, origin, format, url, title, publisher, author, published, text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (hash) DO NOTHING RETURNING id",
+            )?
+            .query_row(
+                params![
+                    source.hash,
+                    source.kind.as_str(),
+                    source.origin,
+                    source.format,
+                    source.url,
+                    source.title,
+                    source.publisher,
+                    source.author,
+                    source.published,
+                    source.text
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(source_id) = source_id else {
+            let id = tx
+                .prepare_cached("SELECT id FROM source WHERE hash = ?1")?
+                .query_row([source.hash], |r| r.get(0))?;
+            return Ok(Recorded {
+                source_id: id,
+                ..Recorded::default()
+            });
+        };
+        let mut recorded = Recorded {
+            source_id,
+            new: true,
+            claims: claims.len(),
+            ..Recorded::default()
+        };
+        let mut new_event = tx.prepare_cached(
+            "INSERT INTO event (state, instrument_id, action, stage, date, precision)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT DO NOTHING RETURNING id",
+        )?;
+        let mut old_event = tx.prepare_cached(
+            "SELECT id FROM event
+             WHERE state = ?1 AND instrument_id = ?2 AND action = ?3 AND stage = ?4 AND date = ?5",
+        )?;
+        let mut citation = tx.prepare_cached(
+            "INSERT INTO citation (event_id, source_id, span_start, span_end, quote, highlights,
+                                   extractor, confidence, date_basis)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+        )?;
+        let mut created = HashSet::new();
+        let mut corroborated = HashSet::new();
+        for claim in claims {
+            let date = claim.date.to_string();
+            let key = params![
+                claim.state,
+                claim.instrument,
+                claim.action.as_str(),
+                claim.stage.as_str(),
+                date
+            ];
+            let inserted: Option<i64> = new_event
+                .query_row(
+                    params![
+                        claim.state,
+                        claim.instrument,
+                        claim.action.as_str(),
+                        claim.stage.as_str(),
+                        date,
+                        claim.date.precision().as_str()
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let event_id = match inserted {
+                Some(id) => {
+                    created.insert(id);
+                    id
+                }
+                None => {
+                    let id: i64 = old_event.query_row(key, |r| r.get(0))?;
+                    if !created.contains(&id) {
+                        corroborated.insert(id);
+                    }
+                    id
+                }
+            };
+            citation.execute(params![
+                event_id,
+                source_id,
+                claim.span.start as i64,
+                claim.span.end as i64,
+                claim.quote,
+                spans_json(&claim.highlights),
+                claim.extractor,
+                f64::from(claim.confidence.clamp(0.0, 1.0)),
+                claim.date_basis.as_str()
+            ])?;
+        }
+        let mut mention = tx.prepare_cached(
+            "INSERT OR IGNORE INTO unresolved_mention (source_id, span_start, span_end, text)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for m in unresolved {
+            mention.execute(params![
+                source_id,
+                m.span.start as i64,
+                m.span.end as i64,
+                m.text
+            ])?;
+        }
+        recorded.events_created = created.len();
+        recorded.events_corroborated = corroborated.len();
+        Ok(recorded)
+    }
+
+    /// Records an article with what extraction found in it.
+    pub fn record_document(
+        &mut self,
+        doc: &Document,
+        hash: &str,
+        claims: &[Claim],
+        unresolved: &[UnresolvedMention],
+    ) -> Result<Recorded> {
+        self.record_source(&SourceMeta::article(doc, hash), claims, unresolved)
+    }
+
+    /// Whether a source with this hash is already recorded.
+    pub fn is_known(&self, hash: &str) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM source WHERE hash = ?1")?
+            .exists([hash])?)
+    }
+
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+impl Ledger {
+    /// Starts a write transaction (taking the write lock at once, so that concurrent
+    /// writers queue on the busy timeout instead of failing mid-way).
+    pub fn writer(&mut self) -> Result<Writer<'_>> {
+        Ok(Writer {
+            tx: self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
+        })
+    }
+
+    /// Whether a source with this hash is already recorded.
+    pub fn is_known_source(&self, hash: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM source WHERE hash = ?1")?
+            .exists([hash])?)
+    }
+
+    /// Records an event entered by hand, with its citation. Entering the same citation
+    /// again changes nothing.
+    pub fn record_manual(&mut self, entry: &ManualEntry) -> Result<Recorded> {
+        let state = self.resolve_state(&entry.state)?;
+        let instrument = self.resolve_instrument(&entry.instrument)?;
+        let quote = entry.quote.trim();
+        if quote.is_empty() {
+            return Err(Error::Usage(
+                "--quote: the cited words may not be empty".into(),
+            ));
+        }
+        let hash = crate::document::content_hash(&format!(
+            "manual\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            entry.source_url,
+            state.iso3,
+            instrument.id,
+            entry.action,
+            entry.stage,
+            entry.date,
+            quote
+        ));
+        let claim = Claim {
+            state: state.iso3.clone(),
+            instrument: instrument.id.clone(),
+            action: entry.action,
+            stage: entry.stage,
+            date: entry.date,
+            date_basis: DateBasis::Stated,
+            span: Span::new(0, quote.len()),
+            quote: quote.to_string(),
+            highlights: Vec::new(),
+            extractor: "manual".to_string(),
+            confidence: 1.0,
+        };
+        let source = SourceMeta {
+            kind: SourceKind::Manual,
+            hash: &hash,
+            origin: "record",
+            format: "manual",
+            url: Some(entry.source_url.as_str()),
+            title: opt(&entry.source_title),
+            publisher: opt(&entry.publisher),
+            author: None,
+            published: entry.published.clone(),
+            text: quote,
+        };
+        let mut writer = self.writer()?;
+        let recorded = writer.record_source(&source, &[claim], &[])?;
+        writer.commit()?;
+        Ok(recorded)
+    }
+
+    /// Ledger entries with their citations, oldest first.
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, e.state, s.name, e.instrument_id, i.title, e.action, e.stage, e.date,
+                    c.id, c.source_id, src.kind, src.url, src.title, src.publisher, src.published,
+                    c.span_start, c.span_end, c.quote, c.highlights, c.extractor, c.confidence,
+                    c.date_basis
+             FROM event e
+             JOIN state s ON s.iso3 = e.state
+             JOIN instrument i ON i.id = e.instrument_id
+             LEFT JOIN citation c ON c.event_id = e.id
+             LEFT JOIN source src ON src.id = c.source_id
+             WHERE (?1 IS NULL OR e.state = ?1) AND (?2 IS NULL OR e.instrument_id = ?2)
+             ORDER BY e.date, e.state, e.instrument_id, e.action, e.stage, e.id, c.id",
+        )?;
+        let mut out: Vec<EventEntry> = Vec::new();
+        let mut rows = stmt.query(params![filter.state, filter.instrument])?;
+        let word = |s: String| -> rusqlite::Result<String> { Ok(s) };
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if out.last().map(|e| e.id) != Some(id) {
+                let date: String = r.get(7)?;
+                let date = LedgerDate::parse_iso(&date)?;
+                out.push(EventEntry {
+                    id,
+                    state: r.get(1)?,
+                    state_name: r.get(2)?,
+                    instrument: r.get(3)?,
+                    instrument_title: r.get(4)?,
+                    action: word(r.get(5)?)?.parse()?,
+                    stage: word(r.get(6)?)?.parse()?,
+                    precision: date.precision(),
+                    date,
+                    citations: Vec::new(),
+                });
+            }
+            let Some(citation_id) = r.get::<_, Option<i64>>(8)? else {
+                continue;
+            };
+            let kind: String = r.get(10)?;
+            let highlights: String = r.get(18)?;
+            let highlights: Vec<[usize; 2]> = serde_json::from_str(&highlights).unwrap_or_default();
+            let basis: String = r.get(21)?;
+            let citation = CitationEntry {
+                id: citation_id,
+                source_id: r.get(9)?,
+                source_kind: kind.parse()?,
+                url: r.get(11)?,
+                title: r.get(12)?,
+                publisher: r.get(13)?,
+                published: r.get(14)?,
+                span: Span::new(r.get::<_, i64>(15)? as usize, r.get::<_, i64>(16)? as usize),
+                quote: r.get(17)?,
+                highlights: highlights.iter().map(|[a, b]| Span::new(*a, *b)).collect(),
+                extractor: r.get(19)?,
+                confidence: r.get(20)?,
+                date_basis: basis.parse()?,
+            };
+            if let Some(last) = out.last_mut() {
+                last.citations.push(citation);
+            }
+        }
+        out.retain(|e| filter.keeps(e));
+        Ok(out)
+    }
+}
+
+impl EventFilter {
+    fn keeps(&self, e: &EventEntry) -> bool {
+        if !self.actions.is_empty() && !self.actions.contains(&e.action) {
+            return false;
+        }
+        if self.stage.is_some_and(|s| s != e.stage) {
+            return false;
+        }
+        // A date at month or year precision is kept when its range meets the window.
+        if let (Some(since), Some(end)) =
+            (self.since.and_then(|d| d.first_day()), e.date.last_day())
+        {
+            if end < since {
+                return false;
+            }
+        }
+        if let (Some(until), Some(start)) =
+            (self.until.and_then(|d| d.last_day()), e.date.first_day())
+        {
+            if start > until {
+                return false;
+            }
+        }
+        true
+    }
+}

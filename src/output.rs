@@ -1,0 +1,193 @@
+//! How listings are written: one `Format` chosen on the command line, one writer for data
+//! (stdout or a file). Commands hand over rows; this module lays them out as an aligned
+//! table, CSV, a JSON array or NDJSON.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+/// The formats every listing offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Ndjson,
+}
+
+/// A value that can be shown as one row of a listing.
+pub trait Row: Serialize {
+    /// Column names of the table and CSV forms.
+    fn headers() -> &'static [&'static str];
+    /// The row's cells, in the order of `headers`.
+    fn cells(&self) -> Vec<String>;
+}
+
+/// Writes rows in the chosen format. JSON and NDJSON serialise each row whole (nested
+/// citations included); table and CSV show the flat cells.
+pub fn write_rows<T: Row>(out: &mut dyn Write, format: Format, rows: &[T]) -> io::Result<()> {
+    match format {
+        Format::Table => write_table(out, T::headers(), rows.iter().map(Row::cells)),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(T::headers())?;
+            for row in rows {
+                w.write_record(row.cells())?;
+            }
+            w.flush()
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, rows)?;
+            writeln!(out)
+        }
+        Format::Ndjson => {
+            for row in rows {
+                serde_json::to_writer(&mut *out, row)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes one value (a `show` command's answer) in the chosen format: JSON forms serialise
+/// it, table and CSV show it as rows of `field,value`.
+pub fn write_record<T: Serialize>(
+    out: &mut dyn Write,
+    format: Format,
+    value: &T,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, value)?;
+            writeln!(out)
+        }
+        Format::Ndjson => {
+            serde_json::to_writer(&mut *out, value)?;
+            writeln!(out)
+        }
+        Format::Table | Format::Csv => {
+            let json = serde_json::to_value(value).map_err(io::Error::other)?;
+            let fields: Vec<Vec<String>> = match json {
+                serde_json::Value::Object(map) => map
+                    .into_iter()
+                    .map(|(k, v)| vec![k, flat_value(&v)])
+                    .collect(),
+                other => vec![vec!["value".into(), flat_value(&other)]],
+            };
+            if format == Format::Csv {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(["field", "value"])?;
+                for f in fields {
+                    w.write_record(f)?;
+                }
+                w.flush()
+            } else {
+                write_table(out, &["field", "value"], fields.into_iter())
+            }
+        }
+    }
+}
+
+/// A JSON value as one cell: strings bare, lists joined with `|`, null empty.
+fn flat_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(flat_value).collect::<Vec<_>>().join("|")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn write_table(
+    out: &mut dyn Write,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = rows
+        .map(|r| {
+            r.into_iter()
+                .map(|c| c.replace(['\n', '\t'], " "))
+                .collect()
+        })
+        .collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &mut dyn Iterator<Item = &str>| -> io::Result<()> {
+        let mut first = true;
+        let mut text = String::new();
+        for (cell, w) in cells.zip(&widths) {
+            if !first {
+                text.push_str("  ");
+            }
+            first = false;
+            text.push_str(cell);
+            text.extend(std::iter::repeat_n(
+                ' ',
+                w.saturating_sub(cell.chars().count()),
+            ));
+        }
+        writeln!(out, "{}", text.trim_end())
+    };
+    line(out, &mut headers.iter().copied())?;
+    for row in &rows {
+        line(out, &mut row.iter().map(String::as_str))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct T {
+        a: String,
+        b: u32,
+    }
+    impl Row for T {
+        fn headers() -> &'static [&'static str] {
+            &["a", "b"]
+        }
+        fn cells(&self) -> Vec<String> {
+            vec![self.a.clone(), self.b.to_string()]
+        }
+    }
+
+    fn render(format: Format) -> String {
+        let rows = vec![
+            T {
+                a: "x,y".into(),
+                b: 1,
+            },
+            T {
+                a: "long one".into(),
+                b: 22,
+            },
+        ];
+        let mut out = Vec::new();
+        write_rows(&mut out, format, &rows).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_format() {
+        assert_eq!(
+            render(Format::Table),
+            "a         b\nx,y       1\nlong one  22\n"
+        );
+        assert_eq!(render(Format::Csv), "a,b\n\"x,y\",1\nlong one,22\n");
+        assert_eq!(
+            render(Format::Ndjson),
+            "{\"a\":\"x,y\",\"b\":1}\n{\"a\":\"long one\",\"b\":22}\n"
+        );
+        let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
+        assert_eq!(json[1]["b"], 22);
+    }
+}

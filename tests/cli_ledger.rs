@@ -1,0 +1,346 @@
+//! The ledger core from the command line: states, instruments, import, record, list.
+
+mod common;
+
+use common::Work;
+use predicates::prelude::*;
+
+fn state_code(work: &Work, name: &str) -> String {
+    let v = work.json(&["states", "show", name, "--format", "json"]);
+    v["iso3"].as_str().expect("iso3").to_string()
+}
+
+#[test]
+fn states_resolve_by_code_name_un_name_old_name_and_demonym() {
+    let work = Work::new();
+    for (name, iso3) in [
+        ("AZE", "AZE"),
+        ("az", "AZE"),
+        ("Azerbaijan", "AZE"),
+        ("Republic of Azerbaijan", "AZE"),
+        ("Azerbaijani", "AZE"),
+        ("azerbaijani", "AZE"),
+        ("Türkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("Netherlands (Kingdom of the)", "NLD"),
+        ("the Netherlands", "NLD"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("Czech Republic", "CZE"),
+        ("Czechia", "CZE"),
+        ("Swaziland", "SWZ"),
+        ("Eswatini", "SWZ"),
+        ("UK", "GBR"),
+        ("U.S.", "USA"),
+        ("Moldova", "MDA"),
+        ("French", "FRA"),
+        ("European Union", "EUU"),
+        ("USSR", "SUN"),
+        ("Yugoslavia", "YUG"),
+    ] {
+        assert_eq!(state_code(&work, name), iso3, "{name}");
+    }
+}
+
+#[test]
+fn unknown_state_is_a_user_error_with_suggestions() {
+    let work = Work::new();
+    work.cmd()
+        .args(["list", "--state", "Azerbajan"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown state 'Azerbajan'"))
+        .stderr(predicate::str::contains("Azerbaijan (AZE)"));
+}
+
+#[test]
+fn states_carry_cow_and_gw_codes() {
+    let work = Work::new();
+    let v = work.json(&["states", "show", "AZE", "--format", "json"]);
+    assert_eq!(v["cow_code"], 373);
+    assert_eq!(v["gw_code"], 373);
+    let csv = work.ok(&["states", "list", "--format", "csv"]);
+    assert!(csv.starts_with("iso3,iso2,numeric,name,kind,cow_code,gw_code\n"));
+    assert!(
+        csv.lines().count() > 250,
+        "every ISO entry plus EU and historical states"
+    );
+    assert!(
+        csv.contains("\nNAM,NA,516,Namibia,"),
+        "Namibia's alpha-2 stays NA"
+    );
+}
+
+#[test]
+fn shipped_instruments_are_listed_and_searchable() {
+    let work = Work::new();
+    let v = work.json(&["instruments", "show", "CETS-216", "--format", "json"]);
+    assert_eq!(
+        v["title"],
+        "Council of Europe Convention against Trafficking in Human Organs"
+    );
+    let v = work.json(&[
+        "instruments",
+        "show",
+        "Istanbul Convention",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["id"], "CETS-210");
+    let found = work.json(&[
+        "instruments",
+        "list",
+        "--search",
+        "persons disabilities",
+        "--format",
+        "json",
+    ]);
+    assert!(found
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|i| i["id"] == "UNTC-IV-15"));
+}
+
+const BAD_CSV: &str = "id,title,opened,aliases\n\
+X-1,Good Treaty,2001-02-03,Goody\n\
+X-2,,2001-02-03,\n\
+X-3,Bad Date Treaty,2001-02-30,\n\
+X-1,Again,,\n";
+
+#[test]
+fn a_csv_with_three_bad_rows_reports_all_three_and_changes_nothing() {
+    let work = Work::new();
+    work.ok(&["init"]);
+    let before = work.dump();
+    let csv = work.file("bad.csv", BAD_CSV);
+    work.cmd()
+        .args(["instruments", "import"])
+        .arg(&csv)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.csv:3: title: empty title"))
+        .stderr(predicate::str::contains(
+            "bad.csv:4: opened: '2001-02-30' is not an ISO 8601 date",
+        ))
+        .stderr(predicate::str::contains(
+            "bad.csv:5: id: duplicate id 'X-1' (first on line 2)",
+        ))
+        .stderr(predicate::str::contains(
+            "3 problems found; nothing was written",
+        ));
+    assert_eq!(before, work.dump(), "the ledger is byte-identical");
+}
+
+#[test]
+fn import_inserts_then_refuses_existing_ids_unless_upsert() {
+    let work = Work::new();
+    let csv = work.file(
+        "new.csv",
+        "\u{feff}id,title,short_title,aliases,depositary,adopted,opened,in_force,url\r\n\
+         TEST-1,Convention on Testing Things,Testing Convention,Test Pact|The Tester,Nobody,2020-01-01,2020-02-01,2021-03-01,https://example.org/t1\r\n\
+         TEST-2,Protocol on Testing,,,,,,,\r\n",
+    );
+    work.cmd()
+        .args(["instruments", "import"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2 inserted, 0 updated, 0 unchanged",
+        ));
+    let v = work.json(&["instruments", "show", "Test Pact", "--format", "json"]);
+    assert_eq!(v["id"], "TEST-1");
+    assert_eq!(v["in_force"], "2021-03-01");
+
+    let before = work.dump();
+    work.cmd()
+        .args(["instruments", "import"])
+        .arg(&csv)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "new.csv:2: id: instrument 'TEST-1' is already in the ledger (--upsert updates it)",
+        ));
+    assert_eq!(before, work.dump());
+
+    let changed = work.file(
+        "changed.csv",
+        "id,title,in_force\nTEST-1,Convention on Testing Things,2021-04-01\nTEST-2,Protocol on Testing,\n",
+    );
+    work.cmd()
+        .args(["instruments", "import", "--upsert"])
+        .arg(&changed)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "0 inserted, 1 updated, 1 unchanged",
+        ));
+    let v = work.json(&["instruments", "show", "TEST-1", "--format", "json"]);
+    assert_eq!(v["in_force"], "2021-04-01");
+    assert_eq!(
+        v["aliases"],
+        serde_json::json!([]),
+        "upsert replaces the row whole"
+    );
+}
+
+#[test]
+fn import_reads_stdin_and_rejects_unknown_columns() {
+    let work = Work::new();
+    work.cmd()
+        .args(["instruments", "import", "-"])
+        .write_stdin("id,title,colour\nS-1,Stdin Treaty,blue\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "<stdin>:1: colour: unknown column",
+        ));
+    work.cmd()
+        .args(["instruments", "import", "-", "--ignore-extra"])
+        .write_stdin("id,title,colour\nS-1,Stdin Treaty,blue\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 inserted"));
+}
+
+#[test]
+fn record_then_list_returns_the_entry_with_its_citation() {
+    let work = Work::new();
+    let record = [
+        "record",
+        "--state",
+        "Azerbaijan",
+        "--instrument",
+        "CETS-216",
+        "--action",
+        "signature",
+        "--date",
+        "2023-10-30",
+        "--source",
+        "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=216",
+        "--quote",
+        "Azerbaijan 30/10/2023 signature",
+        "--title",
+        "Chart of signatures and ratifications of Treaty 216",
+        "--publisher",
+        "Council of Europe Treaty Office",
+    ];
+    work.cmd().args(record).assert().success();
+    let before = work.dump();
+    work.cmd()
+        .args(record)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("already recorded"));
+    assert_eq!(
+        before,
+        work.dump(),
+        "recording the same citation twice changes nothing"
+    );
+
+    let v = work.json(&["list", "--state", "AZE", "--format", "json"]);
+    let entries = v.as_array().expect("array");
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(e["state"], "AZE");
+    assert_eq!(e["instrument"], "CETS-216");
+    assert_eq!(e["action"], "signature");
+    assert_eq!(e["stage"], "international");
+    assert_eq!(e["date"], "2023-10-30");
+    assert_eq!(e["precision"], "day");
+    let c = &e["citations"][0];
+    assert_eq!(c["quote"], "Azerbaijan 30/10/2023 signature");
+    assert_eq!(c["source_kind"], "manual");
+    assert_eq!(c["publisher"], "Council of Europe Treaty Office");
+
+    let table = work.ok(&["list", "--state", "azerbaijani"]);
+    assert!(table.starts_with("date"));
+    assert!(table.contains("2023-10-30  AZE    signature  international  CETS-216"));
+    let none = work.ok(&[
+        "list",
+        "--state",
+        "AZE",
+        "--action",
+        "accession",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(none.lines().count(), 1, "only the header: no accession");
+    let since = work.ok(&[
+        "list", "--state", "AZE", "--since", "2024", "--format", "ndjson",
+    ]);
+    assert!(since.is_empty());
+}
+
+#[test]
+fn record_validates_its_input() {
+    let work = Work::new();
+    work.cmd()
+        .args([
+            "record",
+            "--state",
+            "Narnia",
+            "--instrument",
+            "CETS-216",
+            "--action",
+            "signature",
+            "--date",
+            "2023-10-30",
+            "--source",
+            "x",
+            "--quote",
+            "q",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown state 'Narnia'"));
+    work.cmd()
+        .args([
+            "record",
+            "--state",
+            "AZE",
+            "--instrument",
+            "CETS-216",
+            "--action",
+            "signed",
+            "--date",
+            "2023-10-30",
+            "--source",
+            "x",
+            "--quote",
+            "q",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown action 'signed'"));
+    work.cmd()
+        .args([
+            "record",
+            "--state",
+            "AZE",
+            "--instrument",
+            "CETS-216",
+            "--action",
+            "signature",
+            "--date",
+            "2023-02-30",
+            "--source",
+            "x",
+            "--quote",
+            "q",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn the_ledger_path_comes_from_the_environment_when_not_given() {
+    let work = Work::new();
+    let db = work.dir.path().join("from-env.db");
+    let mut cmd = assert_cmd::Command::cargo_bin("treaty-ledger").expect("binary");
+    cmd.env("TREATY_LEDGER_DB", &db)
+        .arg("init")
+        .assert()
+        .success();
+    assert!(db.exists());
+}

@@ -30,10 +30,16 @@ pub struct Cli {
 pub enum Command {
     /// Create the ledger (with the shipped states and instruments) and say what it holds
     Init(cmd::init::Args),
+    /// Measure the extractor against labelled documents (precision, recall, F1)
+    Eval(cmd::eval::Args),
+    /// Read articles, extract treaty actions and record them with their citations
+    Ingest(cmd::ingest::Args),
     /// A state's ledger entries (or any selection), oldest first
     List(cmd::list::Args),
     /// Enter an event by hand with the citation it rests on
     Record(cmd::record::Args),
+    /// Run the current extractor again over every stored article
+    Reextract(cmd::reextract::Args),
     /// States: list them, show one
     #[command(subcommand)]
     States(cmd::states::Command),

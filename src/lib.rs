@@ -14,6 +14,7 @@ pub mod import;
 pub mod ledger;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod reference;
 pub mod report;
 pub mod text;

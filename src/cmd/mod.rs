@@ -1,9 +1,12 @@
 //! One file per subcommand: its arguments and a thin `run` over the library.
 
+pub mod eval;
+pub mod ingest;
 pub mod init;
 pub mod instruments;
 pub mod list;
 pub mod record;
+pub mod reextract;
 pub mod states;
 
 use std::io::{self, Write};
@@ -60,8 +63,11 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Init(args) => init::run(args, &ctx),
+        Command::Eval(args) => eval::run(args, &ctx),
+        Command::Ingest(args) => ingest::run(args, &ctx),
         Command::List(args) => list::run(args, &ctx),
         Command::Record(args) => record::run(args, &ctx),
+        Command::Reextract(args) => reextract::run(args, &ctx),
         Command::States(command) => states::run(command, &ctx),
         Command::Instruments(command) => instruments::run(command, &ctx),
     }

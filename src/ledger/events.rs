@@ -164,6 +164,17 @@ impl Writer<'_> {
                 ..Recorded::default()
             });
         };
+        self.insert_claims(source_id, claims, unresolved)
+    }
+
+    /// Cites each claim from a recorded source, creating the events that are new.
+    fn insert_claims(
+        &mut self,
+        source_id: i64,
+        claims: &[Claim],
+        unresolved: &[UnresolvedMention],
+    ) -> Result<Recorded> {
+        let tx = &self.tx;
         let mut recorded = Recorded {
             source_id,
             new: true,
@@ -261,6 +272,39 @@ impl Writer<'_> {
         self.record_source(&SourceMeta::article(doc, hash), claims, unresolved)
     }
 
+    /// Replaces what an extractor found in a stored source (`reextract`): its citations and
+    /// unresolved mentions are dropped, the new claims cited, and events left without any
+    /// citation removed. Returns the events removed and what recording did.
+    pub fn replace_claims(
+        &mut self,
+        source_id: i64,
+        claims: &[Claim],
+        unresolved: &[UnresolvedMention],
+    ) -> Result<(usize, Recorded)> {
+        self.tx.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS touched_event (id INTEGER PRIMARY KEY)",
+            [],
+        )?;
+        self.tx.execute("DELETE FROM touched_event", [])?;
+        self.tx.execute(
+            "INSERT OR IGNORE INTO touched_event SELECT event_id FROM citation WHERE source_id = ?1",
+            [source_id],
+        )?;
+        self.tx
+            .execute("DELETE FROM citation WHERE source_id = ?1", [source_id])?;
+        self.tx.execute(
+            "DELETE FROM unresolved_mention WHERE source_id = ?1",
+            [source_id],
+        )?;
+        let recorded = self.insert_claims(source_id, claims, unresolved)?;
+        let removed = self.tx.execute(
+            "DELETE FROM event WHERE id IN (SELECT id FROM touched_event)
+             AND NOT EXISTS (SELECT 1 FROM citation c WHERE c.event_id = event.id)",
+            [],
+        )?;
+        Ok((removed, Recorded { new: false, ..recorded }))
+    }
+
     /// Whether a source with this hash is already recorded.
     pub fn is_known(&self, hash: &str) -> Result<bool> {
         Ok(self
@@ -292,6 +336,31 @@ impl Ledger {
             .conn
             .prepare_cached("SELECT 1 FROM source WHERE hash = ?1")?
             .exists([hash])?)
+    }
+
+    /// The stored articles, as documents again (for `reextract`), by id.
+    pub fn articles(&self) -> Result<Vec<(i64, Document)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, origin, format, text, title, url, publisher, author, published
+             FROM source WHERE kind = 'article' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let published: Option<String> = r.get(8)?;
+            Ok((
+                r.get(0)?,
+                Document {
+                    origin: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    format: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    text: r.get(3)?,
+                    title: r.get(4)?,
+                    url: r.get(5)?,
+                    publisher: r.get(6)?,
+                    author: r.get(7)?,
+                    published: published.and_then(|p| p.parse().ok()),
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Records an event entered by hand, with its citation. Entering the same citation

@@ -1,9 +1,12 @@
 //! One file per subcommand: its arguments and a thin `run` over the library.
 
+pub mod export;
 pub mod init;
 pub mod instruments;
 pub mod list;
 pub mod record;
+pub mod report;
+pub mod sources;
 pub mod states;
 
 use std::io::{self, Write};
@@ -64,5 +67,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Record(args) => record::run(args, &ctx),
         Command::States(command) => states::run(command, &ctx),
         Command::Instruments(command) => instruments::run(command, &ctx),
+        Command::Report(args) => report::run(args, &ctx),
+        Command::Sources(command) => sources::run(command, &ctx),
+        Command::Export(command) => export::run(command, &ctx),
     }
 }

@@ -516,6 +516,38 @@ mod tests {
         );
     }
 
+    fn cited(source_id: i64, publisher: Option<&str>) -> CitationEntry {
+        CitationEntry {
+            id: source_id,
+            source_id,
+            source_kind: SourceKind::Article,
+            url: None,
+            title: None,
+            publisher: publisher.map(str::to_string),
+            published: None,
+            span: Span::new(0, 1),
+            quote: "x".into(),
+            highlights: Vec::new(),
+            extractor: "test".into(),
+            confidence: 1.0,
+            date_basis: DateBasis::Stated,
+        }
+    }
+
+    #[test]
+    fn independent_sources_are_distinct_publishers_or_unattributed_sources() {
+        let same_publisher = [cited(1, Some("Azernews")), cited(2, Some(" azernews "))];
+        assert_eq!(independent_sources(&same_publisher), 1);
+        let two = [cited(1, Some("Azernews")), cited(2, Some("Trend"))];
+        assert_eq!(independent_sources(&two), 2);
+        let unknown = [cited(1, None), cited(2, Some("")), cited(2, None)];
+        assert_eq!(
+            independent_sources(&unknown),
+            2,
+            "two sources, no publisher"
+        );
+    }
+
     #[test]
     fn notes_give_what_is_known_in_order() {
         let parts = [

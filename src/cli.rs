@@ -46,4 +46,12 @@ pub enum Command {
     /// Instruments: list, show, import from CSV, unresolved mentions
     #[command(subcommand)]
     Instruments(cmd::instruments::Command),
+    /// A citation report over a selection: Markdown, HTML, CSV or JSON
+    Report(cmd::report::Args),
+    /// Sources: list them, show one's text with its cited spans marked
+    #[command(subcommand)]
+    Sources(cmd::sources::Command),
+    /// Research exports: a country-year panel, every event with its citations
+    #[command(subcommand)]
+    Export(cmd::export::Command),
 }

@@ -1,12 +1,15 @@
 //! One file per subcommand: its arguments and a thin `run` over the library.
 
 pub mod eval;
+pub mod export;
 pub mod ingest;
 pub mod init;
 pub mod instruments;
 pub mod list;
 pub mod record;
 pub mod reextract;
+pub mod report;
+pub mod sources;
 pub mod states;
 
 use std::io::{self, Write};
@@ -70,5 +73,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reextract(args) => reextract::run(args, &ctx),
         Command::States(command) => states::run(command, &ctx),
         Command::Instruments(command) => instruments::run(command, &ctx),
+        Command::Report(args) => report::run(args, &ctx),
+        Command::Sources(command) => sources::run(command, &ctx),
+        Command::Export(command) => export::run(command, &ctx),
     }
 }

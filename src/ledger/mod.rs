@@ -5,6 +5,7 @@
 mod catalogue;
 mod events;
 mod migrate;
+mod sources;
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,6 +17,10 @@ use crate::error::{Error, Result};
 pub use catalogue::{ImportCounts, LedgerSummary};
 pub use events::{CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, Writer};
 pub use migrate::SCHEMA_VERSION;
+pub use sources::{
+    Conflict, ConflictEvent, MentionSource, SourceCitation, SourceEntry, SourceMention, SourceText,
+    UnresolvedCount,
+};
 
 /// Environment variable naming the ledger file when `--db` is not given.
 pub const DB_ENV: &str = "TREATY_LEDGER_DB";

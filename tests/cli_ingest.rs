@@ -195,3 +195,25 @@ fn the_dev_set_meets_its_precision_and_recall_thresholds() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("precision"), "{text}");
 }
+
+#[test]
+fn unknown_treaty_titles_are_listed_for_the_user_to_add() {
+    let work = Work::new();
+    let article = work.file(
+        "a.txt",
+        " date 2024-05-14\n\nDelegates discussed the Convention on the Protection of Lunar Heritage Sites, which no state has signed yet.\n",
+    );
+    work.cmd().arg("ingest").arg(&article).assert().success();
+    let v = work.json(&["instruments", "unknown", "--format", "json"]);
+    let texts: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("Convention on the Protection of Lunar Heritage Sites")),
+        "{texts:?}"
+    );
+    assert_eq!(work.json(&["list", "--format", "json"]), serde_json::json!([]));
+}

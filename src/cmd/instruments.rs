@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use treaty_ledger::import::read_instruments;
+use treaty_ledger::ledger::UnresolvedCount;
 use treaty_ledger::model::Instrument;
 use treaty_ledger::output::{self, Format, Row};
 
@@ -38,6 +39,35 @@ pub enum Command {
         #[arg(long)]
         ignore_extra: bool,
     },
+    /// Treaty-like titles found in articles that name no instrument in the ledger, most
+    /// frequent first: candidates to add with `instruments import`
+    Unknown {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Mention(UnresolvedCount);
+
+impl Row for Mention {
+    fn headers() -> &'static [&'static str] {
+        &["mentions", "sources", "text", "source_ids"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let m = &self.0;
+        vec![
+            m.count.to_string(),
+            m.sources.len().to_string(),
+            m.text.clone(),
+            m.sources
+                .iter()
+                .map(|s| s.id.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ]
+    }
 }
 
 #[derive(Serialize)]
@@ -83,6 +113,18 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
                 .collect();
             let mut out = super::stdout();
             output::write_rows(&mut out, format, &rows)?;
+            super::finish(out)
+        }
+        Command::Unknown { format } => {
+            let ledger = ctx.ledger()?;
+            let mut mentions: Vec<Mention> = ledger
+                .unresolved_mentions(None)?
+                .into_iter()
+                .map(Mention)
+                .collect();
+            mentions.sort_by(|a, b| b.0.count.cmp(&a.0.count).then_with(|| a.0.text.cmp(&b.0.text)));
+            let mut out = super::stdout();
+            output::write_rows(&mut out, format, &mentions)?;
             super::finish(out)
         }
         Command::Show { id, format } => {

@@ -34,6 +34,11 @@ pub enum Command {
     List(cmd::list::Args),
     /// Enter an event by hand with the citation it rests on
     Record(cmd::record::Args),
+    /// Official status tables: import a depositary's chart as records
+    #[command(subcommand)]
+    Records(cmd::records::Command),
+    /// Check every news (and manual) entry against the official records
+    Reconcile(cmd::reconcile::Args),
     /// States: list them, show one
     #[command(subcommand)]
     States(cmd::states::Command),

@@ -3,7 +3,9 @@
 pub mod init;
 pub mod instruments;
 pub mod list;
+pub mod reconcile;
 pub mod record;
+pub mod records;
 pub mod states;
 
 use std::io::{self, Write};
@@ -62,6 +64,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(args, &ctx),
         Command::List(args) => list::run(args, &ctx),
         Command::Record(args) => record::run(args, &ctx),
+        Command::Records(command) => records::run(command, &ctx),
+        Command::Reconcile(args) => reconcile::run(args, &ctx),
         Command::States(command) => states::run(command, &ctx),
         Command::Instruments(command) => instruments::run(command, &ctx),
     }

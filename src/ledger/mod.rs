@@ -5,6 +5,7 @@
 mod catalogue;
 mod events;
 mod migrate;
+mod records;
 
 use std::path::Path;
 use std::time::Duration;
@@ -14,8 +15,11 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 pub use catalogue::{ImportCounts, LedgerSummary};
-pub use events::{CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, Writer};
+pub use events::{
+    CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceMeta, Writer,
+};
 pub use migrate::SCHEMA_VERSION;
+pub use records::{RecordImport, SHIPPED_UNTC_AS_OF};
 
 /// Environment variable naming the ledger file when `--db` is not given.
 pub const DB_ENV: &str = "TREATY_LEDGER_DB";

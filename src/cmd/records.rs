@@ -41,8 +41,11 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
             let table = read_records(input, &label, layout, as_of)?;
             let mut ledger = ctx.ledger()?;
             let counts = ledger.import_records(&label, &table, layout, skip_unknown)?;
+            let as_at = table
+                .as_of
+                .map_or(String::new(), |d| format!(" (status as at {d})"));
             println!(
-                "{label}: {} records, {} new events, {} already present, {} sources added \
+                "{label}{as_at}: {} records, {} new events, {} already present, {} sources added \
                  ({} already stored)",
                 counts.records,
                 counts.new_events,

@@ -58,6 +58,12 @@ pub struct RecordFile {
     pub rows: Vec<super::Located<RecordRow>>,
     /// Cells left out on purpose, by reason ("consent_action 'unspecified'": 468).
     pub skipped: BTreeMap<String, usize>,
+    /// Problems in the rows (the header was usable). The ledger adds what it finds when
+    /// resolving names and reports them all together; a file with problems writes nothing.
+    pub problems: Vec<Problem>,
+    /// The status date given or found (`untc`: `--as-of`, else the latest
+    /// `snapshot_commit_date`; `generic`: `--as-of`, rows may carry their own).
+    pub as_of: Option<LedgerDate>,
 }
 
 /// What a layout needs to read one row.
@@ -70,7 +76,7 @@ pub(super) struct RowContext<'a> {
 /// Reads a status-table CSV in `layout`. `as_of` is the status date of the table (the
 /// `untc` layout requires it unless the file has a `snapshot_commit_date` column; the
 /// `generic` layout uses it where a row's `as_of` is empty). Every problem in the file is
-/// reported at once.
+/// reported at once: header problems as an error, row problems in `RecordFile::problems`.
 pub fn read_records<R: Read>(
     mut input: R,
     file: &str,
@@ -107,6 +113,7 @@ pub fn read_records<R: Read>(
     };
     let mut out = RecordFile {
         header,
+        as_of,
         ..RecordFile::default()
     };
     let mut starts: Vec<(u64, usize)> = Vec::new(); // (line, byte offset) of every row read
@@ -117,13 +124,15 @@ pub fn read_records<R: Read>(
         Layout::Generic => (&generic::COLUMNS, &generic::REQUIRED),
     };
     let mut no_as_of = false;
-    super::read_rows(
+    let mut rows_seen = false;
+    let read = super::read_rows(
         text.as_bytes(),
         file,
         known,
         required,
         layout == Layout::Untc,
         |columns, record, line, problems| {
+            rows_seen = true;
             let offset = record.position().map_or(0, |p| p.byte() as usize);
             starts.push((line, offset));
             let cx = RowContext { file, line, as_of };
@@ -139,7 +148,12 @@ pub fn read_records<R: Read>(
             };
             pending.extend(rows.into_iter().map(|r| (line, offset, r)));
         },
-    )?;
+    );
+    match read {
+        Ok(()) => {}
+        Err(Error::Invalid(problems)) if rows_seen => out.problems = problems,
+        Err(e) => return Err(e),
+    }
     if no_as_of {
         return Err(Error::Usage(format!(
             "{file}: --as-of is required: the file does not say when its status was taken \

@@ -101,6 +101,8 @@ fn write_records(
         header: file.header.clone(),
         rows: Vec::with_capacity(file.rows.len()),
         skipped: file.skipped.clone(),
+        problems: Vec::new(),
+        as_of: file.as_of,
     };
     let mut resolved = Vec::with_capacity(file.rows.len());
     let mut counts = RecordImport::default();
@@ -147,7 +149,7 @@ fn write_records(
         Layout::Untc => ("participant", "mtdsg_no"),
         Layout::Generic => ("state", "instrument"),
     };
-    let mut problems = Vec::new();
+    let mut problems = file.problems.clone();
     for (name, at) in &unknown_states {
         problems.push(Problem::new(
             label,
@@ -184,7 +186,7 @@ fn write_records(
         ));
     }
     if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
+        problems.sort_by_key(|p| p.line); // stable: a line's problems keep their order
         return Err(Error::Invalid(problems));
     }
     counts.skipped = kept.skipped.clone();

@@ -40,6 +40,11 @@ pub enum Command {
     Record(cmd::record::Args),
     /// Run the current extractor again over every stored article
     Reextract(cmd::reextract::Args),
+    /// Official status tables: import a depositary's chart as records
+    #[command(subcommand)]
+    Records(cmd::records::Command),
+    /// Check every news (and manual) entry against the official records
+    Reconcile(cmd::reconcile::Args),
     /// States: list them, show one
     #[command(subcommand)]
     States(cmd::states::Command),

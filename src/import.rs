@@ -2,6 +2,10 @@
 //! validating rows. Every problem in a file is found before anything is written; the
 //! ledger module writes the rows in one transaction.
 
+pub mod generic;
+pub mod records;
+pub mod untc;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 

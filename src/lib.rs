@@ -3,7 +3,8 @@
 //!
 //! `document` (read inputs) → `text` (sentences, dates) → `gazetteer` (names of states and
 //! instruments) → `extract` (claims) → `ledger` (SQLite: sources, events, citations) →
-//! `report` (renderers). `import` reads CSVs of instruments and official records.
+//! `report` (renderers). `import` reads CSVs of instruments and official records; `reconcile` checks news
+//! against those records.
 
 pub mod document;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod ledger;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod reconcile;
 pub mod reference;
 pub mod report;
 pub mod text;

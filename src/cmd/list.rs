@@ -5,6 +5,7 @@ use serde::Serialize;
 use treaty_ledger::ledger::{EventEntry, EventFilter, Ledger};
 use treaty_ledger::model::{Action, LedgerDate, Stage};
 use treaty_ledger::output::{self, Format, Row};
+use treaty_ledger::reconcile::{self, Status, Verdict};
 
 use super::Ctx;
 
@@ -65,14 +66,25 @@ impl Selection {
 pub struct Args {
     #[command(flatten)]
     pub selection: Selection,
+    /// Only entries with this status against the official records
+    #[arg(long, value_enum)]
+    pub status: Option<Status>,
+    /// Days a news date may differ from the record's and still confirm it
+    #[arg(long, default_value_t = reconcile::DEFAULT_WINDOW_DAYS)]
+    pub window_days: i64,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 }
 
-/// One line of the listing; JSON forms carry the whole entry with its citations.
+/// One line of the listing; JSON forms carry the whole entry with its citations, its
+/// status against the official records and the note that explains it.
 #[derive(Serialize)]
-#[serde(transparent)]
-struct Line(EventEntry);
+struct Line {
+    #[serde(flatten)]
+    entry: EventEntry,
+    status: Status,
+    status_note: Option<String>,
+}
 
 impl Row for Line {
     fn headers() -> &'static [&'static str] {
@@ -84,10 +96,11 @@ impl Row for Line {
             "instrument",
             "title",
             "citations",
+            "status",
         ]
     }
     fn cells(&self) -> Vec<String> {
-        let e = &self.0;
+        let e = &self.entry;
         vec![
             e.date.to_string(),
             e.state.clone(),
@@ -96,6 +109,7 @@ impl Row for Line {
             e.instrument.clone(),
             e.instrument_title.clone(),
             e.citations.len().to_string(),
+            self.status.to_string(),
         ]
     }
 }
@@ -103,7 +117,18 @@ impl Row for Line {
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let ledger = ctx.ledger()?;
     let filter = args.selection.filter(&ledger)?;
-    let entries: Vec<Line> = ledger.events(&filter)?.into_iter().map(Line).collect();
+    let events = ledger.events(&filter)?;
+    let records = ledger.records()?;
+    let verdicts: Vec<Verdict> = reconcile::reconcile(&events, &records, args.window_days);
+    let entries: Vec<Line> = reconcile::merge_confirmed(events, verdicts)
+        .into_iter()
+        .filter(|(_, v)| args.status.is_none_or(|s| s == v.status))
+        .map(|(entry, v)| Line {
+            entry,
+            status: v.status,
+            status_note: v.note,
+        })
+        .collect();
     if entries.is_empty() {
         ctx.say("no entries match");
     }

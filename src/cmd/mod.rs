@@ -6,7 +6,9 @@ pub mod ingest;
 pub mod init;
 pub mod instruments;
 pub mod list;
+pub mod reconcile;
 pub mod record;
+pub mod records;
 pub mod reextract;
 pub mod report;
 pub mod sources;
@@ -71,6 +73,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list::run(args, &ctx),
         Command::Record(args) => record::run(args, &ctx),
         Command::Reextract(args) => reextract::run(args, &ctx),
+        Command::Records(command) => records::run(command, &ctx),
+        Command::Reconcile(args) => reconcile::run(args, &ctx),
         Command::States(command) => states::run(command, &ctx),
         Command::Instruments(command) => instruments::run(command, &ctx),
         Command::Report(args) => report::run(args, &ctx),

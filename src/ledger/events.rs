@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::{opt, Ledger};
@@ -123,6 +123,141 @@ fn spans_json(spans: &[Span]) -> String {
     serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".to_string())
 }
 
+/// Records a source with its claims and unresolved mentions inside an open transaction. A
+/// source whose hash is already in the ledger adds nothing.
+pub(super) fn write_source(
+    tx: &Connection,
+    source: &SourceMeta,
+    claims: &[Claim],
+    unresolved: &[UnresolvedMention],
+) -> Result<Recorded> {
+    let source_id: Option<i64> = tx
+        .prepare_cached(
+            "INSERT INTO source (hash, kind, origin, format, url, title, publisher, author, published, text)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (hash) DO NOTHING RETURNING id",
+        )?
+        .query_row(
+            params![
+                source.hash,
+                source.kind.as_str(),
+                source.origin,
+                source.format,
+                source.url,
+                source.title,
+                source.publisher,
+                source.author,
+                source.published,
+                source.text
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(source_id) = source_id else {
+        let id = tx
+            .prepare_cached("SELECT id FROM source WHERE hash = ?1")?
+            .query_row([source.hash], |r| r.get(0))?;
+        return Ok(Recorded {
+            source_id: id,
+            ..Recorded::default()
+        });
+    };
+    insert_claims(tx, source_id, claims, unresolved)
+}
+
+/// Cites each claim from a recorded source, creating the events that are new.
+fn insert_claims(
+    tx: &Connection,
+    source_id: i64,
+    claims: &[Claim],
+    unresolved: &[UnresolvedMention],
+) -> Result<Recorded> {
+    let mut recorded = Recorded {
+        source_id,
+        new: true,
+        claims: claims.len(),
+        ..Recorded::default()
+    };
+    let mut new_event = tx.prepare_cached(
+        "INSERT INTO event (state, instrument_id, action, stage, date, precision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT DO NOTHING RETURNING id",
+    )?;
+    let mut old_event = tx.prepare_cached(
+        "SELECT id FROM event
+         WHERE state = ?1 AND instrument_id = ?2 AND action = ?3 AND stage = ?4 AND date = ?5",
+    )?;
+    let mut citation = tx.prepare_cached(
+        "INSERT INTO citation (event_id, source_id, span_start, span_end, quote, highlights,
+                               extractor, confidence, date_basis)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+    )?;
+    let mut created = HashSet::new();
+    let mut corroborated = HashSet::new();
+    for claim in claims {
+        let date = claim.date.to_string();
+        let key = params![
+            claim.state,
+            claim.instrument,
+            claim.action.as_str(),
+            claim.stage.as_str(),
+            date
+        ];
+        let inserted: Option<i64> = new_event
+            .query_row(
+                params![
+                    claim.state,
+                    claim.instrument,
+                    claim.action.as_str(),
+                    claim.stage.as_str(),
+                    date,
+                    claim.date.precision().as_str()
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let event_id = match inserted {
+            Some(id) => {
+                created.insert(id);
+                id
+            }
+            None => {
+                let id: i64 = old_event.query_row(key, |r| r.get(0))?;
+                if !created.contains(&id) {
+                    corroborated.insert(id);
+                }
+                id
+            }
+        };
+        citation.execute(params![
+            event_id,
+            source_id,
+            claim.span.start as i64,
+            claim.span.end as i64,
+            claim.quote,
+            spans_json(&claim.highlights),
+            claim.extractor,
+            f64::from(claim.confidence.clamp(0.0, 1.0)),
+            claim.date_basis.as_str()
+        ])?;
+    }
+    let mut mention = tx.prepare_cached(
+        "INSERT OR IGNORE INTO unresolved_mention (source_id, span_start, span_end, text)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for m in unresolved {
+        mention.execute(params![
+            source_id,
+            m.span.start as i64,
+            m.span.end as i64,
+            m.text
+        ])?;
+    }
+    recorded.events_created = created.len();
+    recorded.events_corroborated = corroborated.len();
+    Ok(recorded)
+}
+
 impl Writer<'_> {
     /// Records a source with its claims and unresolved mentions. A source whose hash is
     /// already in the ledger adds nothing.
@@ -132,133 +267,7 @@ impl Writer<'_> {
         claims: &[Claim],
         unresolved: &[UnresolvedMention],
     ) -> Result<Recorded> {
-        let tx = &self.tx;
-        let source_id: Option<i64> = tx
-            .prepare_cached(
-                "INSERT INTO source (hash, kind, origin, format, url, title, publisher, author, published, text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT (hash) DO NOTHING RETURNING id",
-            )?
-            .query_row(
-                params![
-                    source.hash,
-                    source.kind.as_str(),
-                    source.origin,
-                    source.format,
-                    source.url,
-                    source.title,
-                    source.publisher,
-                    source.author,
-                    source.published,
-                    source.text
-                ],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(source_id) = source_id else {
-            let id = tx
-                .prepare_cached("SELECT id FROM source WHERE hash = ?1")?
-                .query_row([source.hash], |r| r.get(0))?;
-            return Ok(Recorded {
-                source_id: id,
-                ..Recorded::default()
-            });
-        };
-        self.insert_claims(source_id, claims, unresolved)
-    }
-
-    /// Cites each claim from a recorded source, creating the events that are new.
-    fn insert_claims(
-        &mut self,
-        source_id: i64,
-        claims: &[Claim],
-        unresolved: &[UnresolvedMention],
-    ) -> Result<Recorded> {
-        let tx = &self.tx;
-        let mut recorded = Recorded {
-            source_id,
-            new: true,
-            claims: claims.len(),
-            ..Recorded::default()
-        };
-        let mut new_event = tx.prepare_cached(
-            "INSERT INTO event (state, instrument_id, action, stage, date, precision)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT DO NOTHING RETURNING id",
-        )?;
-        let mut old_event = tx.prepare_cached(
-            "SELECT id FROM event
-             WHERE state = ?1 AND instrument_id = ?2 AND action = ?3 AND stage = ?4 AND date = ?5",
-        )?;
-        let mut citation = tx.prepare_cached(
-            "INSERT INTO citation (event_id, source_id, span_start, span_end, quote, highlights,
-                                   extractor, confidence, date_basis)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
-        )?;
-        let mut created = HashSet::new();
-        let mut corroborated = HashSet::new();
-        for claim in claims {
-            let date = claim.date.to_string();
-            let key = params![
-                claim.state,
-                claim.instrument,
-                claim.action.as_str(),
-                claim.stage.as_str(),
-                date
-            ];
-            let inserted: Option<i64> = new_event
-                .query_row(
-                    params![
-                        claim.state,
-                        claim.instrument,
-                        claim.action.as_str(),
-                        claim.stage.as_str(),
-                        date,
-                        claim.date.precision().as_str()
-                    ],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let event_id = match inserted {
-                Some(id) => {
-                    created.insert(id);
-                    id
-                }
-                None => {
-                    let id: i64 = old_event.query_row(key, |r| r.get(0))?;
-                    if !created.contains(&id) {
-                        corroborated.insert(id);
-                    }
-                    id
-                }
-            };
-            citation.execute(params![
-                event_id,
-                source_id,
-                claim.span.start as i64,
-                claim.span.end as i64,
-                claim.quote,
-                spans_json(&claim.highlights),
-                claim.extractor,
-                f64::from(claim.confidence.clamp(0.0, 1.0)),
-                claim.date_basis.as_str()
-            ])?;
-        }
-        let mut mention = tx.prepare_cached(
-            "INSERT OR IGNORE INTO unresolved_mention (source_id, span_start, span_end, text)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for m in unresolved {
-            mention.execute(params![
-                source_id,
-                m.span.start as i64,
-                m.span.end as i64,
-                m.text
-            ])?;
-        }
-        recorded.events_created = created.len();
-        recorded.events_corroborated = corroborated.len();
-        Ok(recorded)
+        write_source(&self.tx, source, claims, unresolved)
     }
 
     /// Records an article with what extraction found in it.
@@ -296,13 +305,19 @@ impl Writer<'_> {
             "DELETE FROM unresolved_mention WHERE source_id = ?1",
             [source_id],
         )?;
-        let recorded = self.insert_claims(source_id, claims, unresolved)?;
+        let recorded = insert_claims(&self.tx, source_id, claims, unresolved)?;
         let removed = self.tx.execute(
             "DELETE FROM event WHERE id IN (SELECT id FROM touched_event)
              AND NOT EXISTS (SELECT 1 FROM citation c WHERE c.event_id = event.id)",
             [],
         )?;
-        Ok((removed, Recorded { new: false, ..recorded }))
+        Ok((
+            removed,
+            Recorded {
+                new: false,
+                ..recorded
+            },
+        ))
     }
 
     /// Whether a source with this hash is already recorded.

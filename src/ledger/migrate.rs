@@ -43,7 +43,8 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// Fills a new ledger with the shipped states and instruments.
+/// Fills a new ledger with the shipped states and instruments, and the UN status tables
+/// (`data/untc_2026_participants.csv`) as official records.
 fn load_reference(tx: &Transaction) -> Result<()> {
     let states = reference::shipped_states()?;
     {
@@ -89,5 +90,6 @@ fn load_reference(tx: &Transaction) -> Result<()> {
             message: e.to_string(),
         }
     })?;
+    super::records::load_shipped(tx)?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 mod catalogue;
 mod events;
 mod migrate;
+mod records;
 mod sources;
 
 use std::path::Path;
@@ -15,8 +16,11 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 pub use catalogue::{ImportCounts, LedgerSummary};
-pub use events::{CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, Writer};
+pub use events::{
+    CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceMeta, Writer,
+};
 pub use migrate::SCHEMA_VERSION;
+pub use records::{RecordImport, SHIPPED_UNTC_AS_OF};
 pub use sources::{
     Conflict, ConflictEvent, MentionSource, SourceCitation, SourceEntry, SourceMention, SourceText,
     UnresolvedCount,

@@ -116,8 +116,7 @@ pub fn read_records<R: Read>(
         as_of,
         ..RecordFile::default()
     };
-    let mut starts: Vec<(u64, usize)> = Vec::new(); // (line, byte offset) of every row read
-
+    let mut starts: Vec<usize> = Vec::new(); // byte offset of every row read
     let mut pending: Vec<(u64, usize, RecordRow)> = Vec::new();
     let (known, required): (&[&'static str], &[&'static str]) = match layout {
         Layout::Untc => (&untc::COLUMNS, &untc::REQUIRED),
@@ -134,7 +133,7 @@ pub fn read_records<R: Read>(
         |columns, record, line, problems| {
             rows_seen = true;
             let offset = record.position().map_or(0, |p| p.byte() as usize);
-            starts.push((line, offset));
+            starts.push(offset);
             let cx = RowContext { file, line, as_of };
             let rows = match layout {
                 Layout::Untc => {
@@ -160,7 +159,6 @@ pub fn read_records<R: Read>(
              (for data/untc_2026_participants.csv it is 2026-02-03)"
         )));
     }
-    let mut starts: Vec<usize> = starts.into_iter().map(|(_, offset)| offset).collect();
     starts.sort_unstable();
     for (line, offset, mut row) in pending {
         let after = starts.partition_point(|&o| o <= offset);

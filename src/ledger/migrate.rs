@@ -16,7 +16,7 @@ const SCHEMA: &str = include_str!("../../schema.sql");
 /// versions. `MIGRATIONS[0]` leads to version 2, and so on.
 const MIGRATIONS: &[&str] = &[];
 
-pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+pub(super) fn migrate(conn: &mut Connection, shipped_records: bool) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version == SCHEMA_VERSION {
         return Ok(());
@@ -32,7 +32,7 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version == 0 {
         tx.execute_batch(SCHEMA)?;
-        load_reference(&tx)?;
+        load_reference(&tx, shipped_records)?;
     } else {
         for step in &MIGRATIONS[(version as usize - 1).min(MIGRATIONS.len())..] {
             tx.execute_batch(step)?;
@@ -45,7 +45,7 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// Fills a new ledger with the shipped states and instruments, and the UN status tables
 /// (`data/untc_2026_participants.csv`) as official records.
-fn load_reference(tx: &Transaction) -> Result<()> {
+fn load_reference(tx: &Transaction, shipped_records: bool) -> Result<()> {
     let states = reference::shipped_states()?;
     {
         let mut state = tx.prepare(
@@ -90,6 +90,8 @@ fn load_reference(tx: &Transaction) -> Result<()> {
             message: e.to_string(),
         }
     })?;
-    super::records::load_shipped(tx)?;
+    if shipped_records {
+        super::records::load_shipped(tx)?;
+    }
     Ok(())
 }

@@ -44,19 +44,25 @@ impl Ledger {
     /// Opens the ledger at `path`, creating it (with the shipped reference data) if it does
     /// not exist, and migrating it if an older version made it.
     pub fn open(path: &Path) -> Result<Ledger> {
+        Ledger::open_with(path, true)
+    }
+
+    /// Opens the ledger at `path`; a new one gets the shipped states and instruments, and
+    /// the shipped UN status tables as official records only if `shipped_records`.
+    pub fn open_with(path: &Path, shipped_records: bool) -> Result<Ledger> {
         let conn = Connection::open(path).map_err(|e| Error::Ledger {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Ledger::setup(conn, path.display().to_string())
+        Ledger::setup(conn, path.display().to_string(), shipped_records)
     }
 
-    /// A ledger that lives in memory only (tests, dry runs).
+    /// A ledger that lives in memory only (tests, dry runs), with all the shipped data.
     pub fn open_in_memory() -> Result<Ledger> {
-        Ledger::setup(Connection::open_in_memory()?, ":memory:".to_string())
+        Ledger::setup(Connection::open_in_memory()?, ":memory:".to_string(), true)
     }
 
-    fn setup(conn: Connection, path: String) -> Result<Ledger> {
+    fn setup(conn: Connection, path: String, shipped_records: bool) -> Result<Ledger> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // journal_mode answers with a row; in-memory ledgers stay in "memory" mode.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -66,7 +72,7 @@ impl Ledger {
              PRAGMA cache_size = -32000;",
         )?;
         let mut ledger = Ledger { conn, path };
-        migrate::migrate(&mut ledger.conn).map_err(|e| match e {
+        migrate::migrate(&mut ledger.conn, shipped_records).map_err(|e| match e {
             Error::Sqlite(e) => Error::Ledger {
                 path: ledger.path.clone(),
                 message: e.to_string(),

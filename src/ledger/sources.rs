@@ -315,8 +315,9 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_ledger_has_no_sources_conflicts_or_mentions() {
-        let ledger = Ledger::open_in_memory().expect("ledger");
+    fn a_news_only_ledger_starts_with_no_sources_conflicts_or_mentions() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ledger = Ledger::open_with(&dir.path().join("l.db"), false).expect("ledger");
         assert!(ledger.sources().expect("sources").is_empty());
         assert!(ledger.source(1).expect("source").is_none());
         assert!(ledger.conflicts().expect("conflicts").is_empty());

@@ -1,0 +1,782 @@
+//! The words that carry a treaty action in news, and the words that cancel one.
+//!
+//! Each cue is a phrase with the action it reports and the shape of the sentence around it
+//! (who acts before it, or after "by"; what is acted on after it). Negation, modality and
+//! intention ("has not signed", "will ratify", "plans to accede") cancel a cue.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::model::{Action, Span, Stage};
+
+/// How a cue's sentence is built, which tells where its state and instrument are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// "Azerbaijan signed the Convention": state before, instrument after.
+    Active,
+    /// "Azerbaijan deposited its instrument of ratification of the Convention".
+    Deposit,
+    /// "The President signed the law on ratification of the Convention" (domestic).
+    DomesticLaw,
+    /// "Chile became the 50th state to ratify the Convention".
+    Nth,
+    /// "The Convention was ratified by Chile": instrument before, state after "by".
+    Passive,
+    /// "The Convention entered into force for Chile on ...": a state's own entry into force.
+    EntryIntoForce,
+    /// "Azerbaijan's signature of the Convention": weak, often refers back.
+    Nominal,
+    /// "The instrument of ratification was deposited by Chile": act before, actor after.
+    PassiveDeposit,
+    /// "following approval by the National Assembly in November": a domestic step named
+    /// by a noun; it needs a date of its own.
+    DomesticNominal,
+    /// "The corresponding law was signed by the President": a domestic law, passive.
+    LawPassive,
+    /// "Among the first to sign were Brazil, Austria...": actors listed after.
+    AmongList,
+    /// "together with the instruments of ratification of Denmark and Sweden": more
+    /// deposits in a deposit's sentence.
+    InstrumentOf,
+}
+
+/// One cue found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cue {
+    pub span: Span,
+    pub action: Action,
+    pub form: Form,
+    /// The stage when the wording fixes it (a deposit is international, a law domestic).
+    pub stage: Option<Stage>,
+    /// "joined", "became party to", nominal forms: loose wording that may refer back.
+    pub loose: bool,
+    /// Present perfect or present ("has signed", "signs"): done as of publication.
+    pub current: bool,
+    /// Past perfect ("had signed"): background, never dated by the news of the day.
+    pub pluperfect: bool,
+    /// The act is the one the document reports for the pair ("approved the accord" is the
+    /// domestic step of whatever consent the state gives: ratification, acceptance...).
+    pub from_doc: bool,
+    /// "deposited the instrument", "the notification was deposited": the act named by the
+    /// last instrument or notification the document spoke of.
+    pub unnamed_deposit: bool,
+}
+
+/// What the regex of a cue kind says.
+#[derive(Clone, Copy)]
+enum Kind {
+    Fixed(Action, Form, Option<Stage>, bool),
+    /// The action is named by the first capture group that matched, from `groups`.
+    Named(usize, Form, Option<Stage>),
+    /// The act is the document's own act for the pair (domestic step named loosely).
+    Doc(Form, Option<Stage>),
+    /// A deposit whose act is named earlier in the document.
+    UnnamedDeposit(Form),
+}
+
+fn action_from_word(word: &str) -> Option<Action> {
+    let w = word.to_ascii_lowercase();
+    if w == "approval" {
+        Some(Action::Approval)
+    } else if w.starts_with("ratif") || w.starts_with("approv") {
+        Some(Action::Ratification)
+    } else if (w.starts_with("acce") && (w.contains("ssion") || w.starts_with("acced")))
+        || w.starts_with("join")
+    {
+        Some(Action::Accession)
+    } else if w.starts_with("accept") {
+        Some(Action::Acceptance)
+    } else if w.starts_with("succe") {
+        Some(Action::Succession)
+    } else if w.starts_with("sign") || w.starts_with("put") {
+        Some(Action::Signature)
+    } else if w.starts_with("withdr")
+        || w.starts_with("denunc")
+        || w.starts_with("denoun")
+        || w.starts_with("leav")
+    {
+        Some(Action::Withdrawal)
+    } else if w == "formal confirmation" {
+        Some(Action::Approval)
+    } else {
+        None
+    }
+}
+
+/// Instrument-of-consent nouns map to the act itself ("instrument of approval" → approval).
+fn consent_noun(word: &str) -> Option<Action> {
+    match word.to_ascii_lowercase().as_str() {
+        "ratification" => Some(Action::Ratification),
+        "accession" => Some(Action::Accession),
+        "acceptance" => Some(Action::Acceptance),
+        "approval" | "formal confirmation" => Some(Action::Approval),
+        "succession" => Some(Action::Succession),
+        "withdrawal" | "denunciation" => Some(Action::Withdrawal),
+        _ => None,
+    }
+}
+
+fn cue_patterns() -> &'static [(Kind, Regex)] {
+    static PATTERNS: OnceLock<Vec<(Kind, Regex)>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        use Action::*;
+        let intl = Some(Stage::International);
+        let dom = Some(Stage::Domestic);
+        let leg = LEGISLATURES;
+        let list: Vec<(Kind, String)> = vec![
+            (
+                Kind::Named(1, Form::Deposit, intl),
+                r"(?i)\b(?:deposited|deposits|lodged|lodges|handed\s+over|handed|submitted|transmitted|presented|delivered)\s+(?:[\w(),-]+\s+){0,12}?(?:(?:its|their|the|an|his|her|our)\s+)?(?:(?:formal|official|relevant|own)\s+)?instruments?\s+of\s+(ratification|accession|acceptance|approval|succession|formal\s+confirmation)\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::Deposit, intl),
+                r"(?i)\b(?:deposited|lodged|submitted|sent|transmitted|handed\s+over|delivered)\s+(?:(?:its|their|the|a|an)\s+)?(?:formal\s+|written\s+|official\s+)?notifications?\s+of\s+(withdrawal|denunciation|succession)\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::Deposit, intl),
+                r"(?i)\bnotified\s+(?:[\w-]+\s+){0,5}?(?:of\s+)?(?:its|their)\s+(withdrawal|denunciation)\b".into(),
+            ),
+            (
+                Kind::UnnamedDeposit(Form::Deposit),
+                r"(?i)\b(?:deposited|deposits|lodged|handed\s+over|delivered)\s+(?:[\w(),]+\s+){0,3}?(?:its|their|the)\s+(?:own\s+)?instruments?\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::PassiveDeposit, intl),
+                r"(?i)\b(?:the\s+)?(?:(?:written|formal|official)\s+)?(?:instruments?|notifications?)\s+of\s+(ratification|accession|acceptance|approval|succession|withdrawal|denunciation)\b[^.;]{0,160}?\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:formally\s+|officially\s+)?(?:deposited|lodged|handed\s+over|received|submitted)\b".into(),
+            ),
+            (
+                Kind::UnnamedDeposit(Form::PassiveDeposit),
+                r"(?i)\b(?:the\s+)?(?:(?:written|formal|official)\s+)?(?:instrument|notification)\s+(?:was|has\s+been|had\s+been)\s+(?:formally\s+|officially\s+)?(?:deposited|lodged|handed\s+over|submitted)\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::PassiveDeposit, intl),
+                r"(?i)\b(ratification|accession|acceptance|approval|succession)\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*\s*){1,4},?\s+(?:which\s+was\s+|was\s+|had\s+been\s+|has\s+been\s+)?deposited\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::DomesticNominal, dom),
+                r"(?i)\b(ratification|accession|acceptance|approval|withdrawal)\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*\s*){1,4},?\s+(?:had\s+been\s+|has\s+been\s+|was\s+)?approved\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::DomesticLaw, dom),
+                r#"(?i)\b(?:signed|signs|promulgated|approved|approves|adopted|adopts|passed|passes|endorsed|enacted|backed)\s+(?:(?:a|the|an)\s+)?(?:(?:new|relevant|draft|corresponding)\s+)*(?:law|bill|decree|act|resolution|legislation|order|decision)\s*["“«]?\s*(?:on\s+|for\s+|approving\s+|to\s+|authori[sz]ing\s+)?(?:(?:the|its)\s+)?(ratification|ratifying|ratify|accession|acceding|joining|approval|approving|acceptance|withdrawal|withdrawing|denunciation|denouncing)\b"#.into(),
+            ),
+            (
+                Kind::Named(1, Form::DomesticLaw, dom),
+                r"(?i)\b(?:signed|signs|promulgated|approved|approves|adopted|adopts|passed|passes|endorsed|enacted|backed)\s+(?:(?:a|the|an)\s+)?(ratification|accession|withdrawal)\s+(?:law|bill|act|decree)\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::DomesticLaw, dom),
+                r"(?i)\b(?:approved|approves|endorsed|backed|adopted|adopts)\s+(?:the|its)\s+(ratification|accession|acceptance|withdrawal|denunciation)\b".into(),
+            ),
+            (
+                Kind::Doc(Form::DomesticLaw, dom),
+                r"(?i)\b(?:approved|approves|endorsed|backed|adopted|adopts)\s+(?:the|its)\s+(?:conclusion|text)\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::DomesticLaw, dom),
+                r"(?i)\bvoted\s+(?:overwhelmingly\s+|unanimously\s+|on\s+\w+\s+)?(?:to\s+(ratify|withdraw|accede|join|denounce|leave)|in\s+favou?r\s+of\s+(?:the\s+)?(ratif\w*|withdraw\w*|accession)|for\s+(?:the\s+)?(ratif\w*|withdraw\w*|accession))\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::LawPassive, dom),
+                r"(?i)\b(?:the\s+)?(?:(corresponding|relevant|ratification|accession|withdrawal)\s+)?(?:law|bill|decree|act|legislation)\b[^.;]{0,120}?\b(?:was|were|has\s+been|had\s+been)\s+(?:signed|adopted|passed|promulgated|enacted|approved)\b".into(),
+            ),
+            (
+                Kind::Doc(Form::DomesticNominal, dom),
+                format!(r"(?i)\b(?:approval|endorsement|backing|adoption|vote|votes|passage)\s+(?:of\s+the\s+\w+\s+)?(?:by|in|of)\s+(?:the\s+)?(?:{leg})"),
+            ),
+            (
+                Kind::Doc(Form::DomesticNominal, dom),
+                r"(?i)\badoption\s+of\s+(?:[\w-]+\s+){0,3}?decisions?\s+on\s+the\s+conclusion\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::AmongList, intl),
+                r"(?i)\bamong\s+(?:the\s+)?(?:(?:first|those|countries|states|nations)\s+)*(?:to\s+)?(put(?:ting)?\s+(?:their\s+)?(?:signatures?\s+to|pen\s+to\s+paper)|sign(?:ing|ed)?|ratif(?:ying|ied|y))\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::Nth, intl),
+                r"(?i)\b(?:became|becomes|becoming|has\s+become|have\s+become|is|was)\s+the\s+(?:[\w-]+\s+){1,3}?(?:state|country|nation|party|government|member|signatory)\s+(?:(?:in|of|from)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+)?to\s+(ratify|sign|accede|join|approve|accept)\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::Passive, None),
+                r"(?i)\b(?:was|were|has\s+been|have\s+been|had\s+been|is|are|been)\s+(?:also\s+|formally\s+|officially\s+|now\s+|already\s+|today\s+|subsequently\s+|duly\s+)?(signed|ratified|acceded\s+to|approved|accepted|denounced|joined)\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::Passive, None),
+                r"(?i)\b(signed|ratified|approved|accepted|denounced)\s+by\b".into(),
+            ),
+            (
+                Kind::Fixed(EntryIntoForce, Form::EntryIntoForce, intl, false),
+                r"(?i)\b(?:entered|enters|came|comes|went|has\s+entered|have\s+entered|had\s+entered)\s+into\s+(?:force|effect)\b|\b(?:took|takes)\s+effect\b".into(),
+            ),
+            (
+                Kind::Fixed(DefinitiveSignature, Form::Active, intl, false),
+                r"(?i)\b(?:definitively\s+signed|signed\s+definitively|signed\s+without\s+reservation\s+as\s+to\s+ratification)\b".into(),
+            ),
+            (
+                Kind::Fixed(Signature, Form::Active, intl, false),
+                r"(?i)\bput\s+(?:its|her|his|their)\s+signatures?\s+to\b".into(),
+            ),
+            (
+                Kind::Fixed(Signature, Form::Active, None, false),
+                r"(?i)\b(?:signed|signs|inked|inks|co-signed)\b".into(),
+            ),
+            (
+                Kind::Fixed(Ratification, Form::Active, None, false),
+                r"(?i)\b(?:ratified|ratifies)\b".into(),
+            ),
+            (
+                Kind::Fixed(Accession, Form::Active, intl, false),
+                r"(?i)\b(?:acceded|accedes)(?:\s+to)?\b".into(),
+            ),
+            (
+                Kind::Fixed(Accession, Form::Active, intl, true),
+                r"(?i)\b(?:joined|joins)\b".into(),
+            ),
+            (
+                Kind::Fixed(Accession, Form::Active, intl, true),
+                r"(?i)\b(?:became|becomes|has\s+become|have\s+become)\s+(?:(?:on\s+\w+|formally|officially|thus|now)\s+)*(?:an?\s+|the\s+)?(?:(?:full|fully-fledged|full-fledged|new|official|\d+\w*)\s+)?(?:state\s+|contracting\s+)?part(?:y|ies)\s+to\b".into(),
+            ),
+            (
+                Kind::Fixed(Succession, Form::Active, intl, false),
+                r"(?i)\bsucceeded\s+to\b".into(),
+            ),
+            (
+                Kind::Fixed(Withdrawal, Form::Active, None, false),
+                r"(?i)\b(?:withdrew|withdraws|withdrawn|pulled\s+out|pulls\s+out|exited|exits|quit|quits|left|leaves|denounced|denounces)(?:\s+(?:on\s+\w+\s+)?(?:from|of))?\b".into(),
+            ),
+            (
+                Kind::Doc(Form::Active, dom),
+                r"(?i)\b(?:approved|approves)\b".into(),
+            ),
+            (
+                Kind::Fixed(Acceptance, Form::Active, intl, false),
+                r"(?i)\b(?:accepted|accepts)\b".into(),
+            ),
+            (
+                Kind::Named(1, Form::InstrumentOf, intl),
+                r"(?i)\binstruments?\s+of\s+(ratification|accession|acceptance|approval)\s+of\s+(?:the\s+)?(?-i:[A-Z])".into(),
+            ),
+            (
+                Kind::Named(1, Form::Nominal, None),
+                r"(?i)\b(signature|ratification|accession|withdrawal|denunciation)\s+(?:of|to|from)\b".into(),
+            ),
+        ];
+        list.into_iter()
+            .map(|(kind, re)| (kind, Regex::new(&re).expect("valid pattern")))
+            .collect()
+    })
+}
+
+/// Whether a cue's verb is in the present or present perfect ("has signed", "signs").
+fn is_current(sentence: &str, start: usize, cue_text: &str) -> bool {
+    let lower = cue_text.to_ascii_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    if matches!(first, "has" | "have" | "is" | "are") {
+        return true;
+    }
+    if matches!(
+        first,
+        "signs"
+            | "ratifies"
+            | "accedes"
+            | "joins"
+            | "becomes"
+            | "withdraws"
+            | "denounces"
+            | "deposits"
+            | "lodges"
+            | "approves"
+            | "adopts"
+            | "passes"
+            | "inks"
+            | "accepts"
+            | "quits"
+            | "exits"
+            | "leaves"
+            | "enters"
+            | "comes"
+            | "takes"
+    ) {
+        return true;
+    }
+    // "has (formally) signed": the auxiliary just before the cue.
+    let before = &sentence[..start];
+    let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+    words.iter().any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "has" | "have" | "'ve" | "’ve"
+        )
+    }) && !words.iter().any(|w| w.eq_ignore_ascii_case("had"))
+}
+
+/// The act a law is about, from its description ("the bill on withdrawal from ...").
+fn law_subject_action(text: &str) -> Option<Action> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:on|for)\s+(?:the\s+)?(ratification|accession|acceptance|approval|withdrawal|denunciation)\s+(?:of|to|from)\b")
+            .expect("valid pattern")
+    });
+    consent_noun(re.captures(text)?.get(1)?.as_str())
+}
+
+/// Whether a cue's verb is in the past perfect ("had signed", "had been deposited").
+fn is_pluperfect(sentence: &str, start: usize, cue_text: &str) -> bool {
+    let lower = cue_text.to_ascii_lowercase();
+    if lower.split_whitespace().any(|w| w == "had") {
+        return true;
+    }
+    let before = &sentence[..start];
+    before
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .any(|w| w.eq_ignore_ascii_case("had") || w.eq_ignore_ascii_case("'d"))
+}
+
+/// Every cue in `sentence` (which starts at byte `base` of the document), left to right,
+/// without overlaps: the earlier pattern in the list wins a tie.
+pub fn find_cues(sentence: &str, base: usize) -> Vec<Cue> {
+    let mut found: Vec<Cue> = Vec::new();
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for (kind, re) in cue_patterns() {
+        for caps in re.captures_iter(sentence) {
+            let Some(whole) = caps.get(0) else { continue };
+            let (start, end) = (whole.start(), whole.end());
+            if taken.iter().any(|&(s, e)| start < e && s < end) {
+                continue;
+            }
+            let (mut from_doc, mut unnamed_deposit) = (false, false);
+            let (action, form, stage, loose) = match *kind {
+                Kind::Fixed(a, f, s, l) => (Some(a), f, s, l),
+                Kind::Named(group, f, s) => {
+                    // The first capture group from `group` on that took part in the match.
+                    let word = (group..caps.len())
+                        .find_map(|g| caps.get(g))
+                        .map_or("", |m| m.as_str());
+                    let lower = word.to_ascii_lowercase();
+                    let action = match f {
+                        Form::Deposit
+                        | Form::Nominal
+                        | Form::PassiveDeposit
+                        | Form::InstrumentOf => {
+                            consent_noun(word).or_else(|| action_from_word(word))
+                        }
+                        _ if lower == "approving" => {
+                            from_doc = true;
+                            Some(Action::Ratification)
+                        }
+                        Form::LawPassive => match lower.as_str() {
+                            // "The bill on withdrawal from the Statute was adopted".
+                            "" => law_subject_action(whole.as_str()),
+                            "corresponding" | "relevant" => {
+                                from_doc = true;
+                                Some(Action::Ratification)
+                            }
+                            _ => consent_noun(word),
+                        },
+                        _ => action_from_word(word),
+                    };
+                    (action, f, s, f == Form::Nominal)
+                }
+                Kind::Doc(f, s) => {
+                    from_doc = true;
+                    (Some(Action::Ratification), f, s, false)
+                }
+                Kind::UnnamedDeposit(f) => {
+                    // "deposited its instrument of ratification" is the named pattern's.
+                    let rest = sentence[end..].trim_start().to_ascii_lowercase();
+                    if rest.starts_with("of ") {
+                        continue;
+                    }
+                    unnamed_deposit = true;
+                    (
+                        Some(Action::Ratification),
+                        f,
+                        Some(Stage::International),
+                        false,
+                    )
+                }
+            };
+            let Some(action) = action else { continue };
+            taken.push((start, end));
+            found.push(Cue {
+                span: Span::new(base + start, base + end),
+                action,
+                form,
+                stage,
+                loose,
+                current: is_current(sentence, start, whole.as_str()),
+                pluperfect: is_pluperfect(sentence, start, whole.as_str()),
+                from_doc,
+                unnamed_deposit,
+            });
+        }
+    }
+    found.sort_by_key(|c| c.span.start);
+    found
+}
+
+/// Words that make the act before them unreal: negation, modality, intention, calls.
+const CANCELLING: &[&str] = &[
+    "not",
+    "never",
+    "no",
+    "yet",
+    "nor",
+    "neither",
+    "without",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "could",
+    "can",
+    "cannot",
+    "may",
+    "might",
+    "must",
+    "going",
+    "intends",
+    "intend",
+    "intended",
+    "intention",
+    "plans",
+    "plan",
+    "planned",
+    "planning",
+    "expected",
+    "expects",
+    "expect",
+    "preparing",
+    "prepares",
+    "prepare",
+    "prepared",
+    "ready",
+    "aims",
+    "aim",
+    "seeks",
+    "seek",
+    "wants",
+    "want",
+    "wish",
+    "wishes",
+    "hopes",
+    "hope",
+    "hoped",
+    "hoping",
+    "urged",
+    "urges",
+    "urge",
+    "urging",
+    "called",
+    "calls",
+    "call",
+    "calling",
+    "invited",
+    "invites",
+    "encouraged",
+    "encourages",
+    "proposed",
+    "proposes",
+    "recommended",
+    "recommends",
+    "considering",
+    "considers",
+    "consider",
+    "discussed",
+    "discuss",
+    "discussing",
+    "debated",
+    "debating",
+    "if",
+    "unless",
+    "whether",
+    "failed",
+    "fails",
+    "refused",
+    "refuses",
+    "declined",
+    "declines",
+    "rejected",
+    "rejects",
+    "pending",
+    "about",
+    "soon",
+    "due",
+    "set",
+    "once",
+    "whenever",
+    "until",
+    "before",
+    "asked",
+    "asks",
+    "demanded",
+    "demands",
+    "promised",
+    "promises",
+    "pledged",
+    "pledges",
+    "committed",
+    "vowed",
+    "vows",
+    "threatened",
+    "threatens",
+    "mulling",
+    "weighing",
+    "allegedly",
+    "supposed",
+    "likely",
+    "unlikely",
+    "possibly",
+    "perhaps",
+    "probably",
+    "might've",
+    "wouldn't",
+    "won't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "didn't",
+    "doesn't",
+    "don't",
+    "isn't",
+    "wasn't",
+    "weren't",
+    "aren't",
+    "can't",
+    "couldn't",
+    "shouldn't",
+    "'ll",
+    "ought",
+    "wanting",
+];
+
+/// Lower-case words of a text, split on anything that is not a letter, digit or apostrophe.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace('’', "'"))
+}
+
+/// Whether `text` (the words between the actor and the cue) cancels the act.
+pub fn cancels(text: &str) -> bool {
+    words(text)
+        .any(|w| CANCELLING.contains(&w.as_str()) || w.ends_with("n't") || w.ends_with("'ll"))
+}
+
+/// Whether the words right before a cue make it an infinitive ("to sign", "to have signed").
+pub fn infinitive_before(text: &str) -> bool {
+    let ws: Vec<String> = words(text).collect();
+    let n = ws.len();
+    (n >= 1 && ws[n - 1] == "to") || (n >= 2 && ws[n - 2] == "to" && ws[n - 1] == "have")
+}
+
+/// The names of legislatures (and their members), whose act is a domestic step.
+pub const LEGISLATURES: &str = r"parliament|parliamentarians|national\s+assembly|legislative\s+assembly|milli\s+majlis|majlis|mejlis|senate|senators|congress|national\s+congress|bundestag|bundesrat|state\s+duma|duma|federation\s+council|sejm|verkhovna\s+rada|rada|knesset|riksdag|storting|folketing|eduskunta|althingi|althing|oireachtas|saeima|seimas|riigikogu|sabor|skupstina|skupština|grand\s+national\s+assembly|lok\s+sabha|rajya\s+sabha|house\s+of\s+representatives|house\s+of\s+commons|house\s+of\s+lords|chamber\s+of\s+deputies|congress\s+of\s+deputies|lawmakers|legislators|legislature|legislative\s+chamber|mps|deputies|mazhilis|jogorku\s+kenesh|oliy\s+majlis|supreme\s+council|national\s+council|cortes|assembl[ée]e\s+nationale|lower\s+house|upper\s+house|diet|federal\s+assembly|national\s+people's\s+congress";
+
+/// A legislature, whose act is a domestic step.
+pub fn legislature_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(&format!(r"(?i)\b(?:{LEGISLATURES})\b")).expect("valid pattern"))
+}
+
+/// Whether `text` names a legislature ("the Diet" only with its capital: "diet" is food).
+pub fn names_legislature(text: &str) -> bool {
+    legislature_regex().find_iter(text).any(|m| {
+        let w = m.as_str();
+        !w.eq_ignore_ascii_case("diet") || w.starts_with('D')
+    })
+}
+
+/// The executive acting on a bill, which is not yet a law ("the cabinet approved the bill").
+pub fn executive_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:government|cabinet|council\s+of\s+ministers|cabinet\s+of\s+ministers|ministry|ministries|committee|commission)\b",
+        )
+        .expect("valid pattern")
+    })
+}
+
+/// Words that head a different object between a verb and an instrument ("signed a
+/// memorandum on joining the Convention"): the instrument is not what was signed.
+const OTHER_OBJECTS: &[&str] = &[
+    "memorandum",
+    "memorandums",
+    "memoranda",
+    "mou",
+    "letter",
+    "letters",
+    "deal",
+    "deals",
+    "contract",
+    "contracts",
+    "law",
+    "laws",
+    "bill",
+    "bills",
+    "decree",
+    "decrees",
+    "roadmap",
+    "plan",
+    "statement",
+    "declaration",
+    "declarations",
+    "communique",
+    "communiqué",
+    "joint",
+    "programme",
+    "program",
+    "agreements",
+    "conventions",
+    "treaties",
+    "protocols",
+    "amendments",
+    "regarding",
+    "concerning",
+    "about",
+    "with",
+    "order",
+    "orders",
+    "resolution",
+    "document",
+    "documents",
+    "request",
+    "application",
+    "petition",
+    "minutes",
+    "partnership",
+    "cooperation",
+    "charter",
+    "action",
+    "mandate",
+    "package",
+    "list",
+    "number",
+    "series",
+    "several",
+    "various",
+    "other",
+    "two",
+    "three",
+    "four",
+    "five",
+    "countries",
+    "states",
+    "member",
+    "members",
+    "organisation",
+    "organization",
+    "union",
+    "alliance",
+    "bloc",
+    "group",
+    "talks",
+    "negotiations",
+    "consultations",
+    "reservation",
+    "reservations",
+    "declaring",
+    "but",
+    "while",
+    "whereas",
+    "after",
+    "before",
+    "which",
+    "that",
+    "who",
+];
+
+/// Whether the words between a cue and an instrument leave the instrument as its object.
+pub fn object_gap_ok(gap: &str) -> bool {
+    if gap.contains(';') || gap.contains(':') {
+        return false;
+    }
+    let ws: Vec<String> = words(gap).collect();
+    if ws.len() > 12 {
+        return false;
+    }
+    !ws.iter()
+        .any(|w| OTHER_OBJECTS.contains(&w.as_str()) || (w.ends_with("ing") && w.len() > 5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cues(text: &str) -> Vec<(String, Action, Form)> {
+        find_cues(text, 0)
+            .into_iter()
+            .map(|c| (text[c.span.start..c.span.end].to_string(), c.action, c.form))
+            .collect()
+    }
+
+    #[test]
+    fn finds_news_phrasings() {
+        assert_eq!(cues("Chile signed it")[0].1, Action::Signature);
+        assert_eq!(cues("Chile inked it")[0].1, Action::Signature);
+        assert_eq!(cues("Chile acceded to it")[0].1, Action::Accession);
+        assert_eq!(cues("Chile became a party to it")[0].1, Action::Accession);
+        assert_eq!(
+            cues("Chile deposited its instrument of ratification")[0].1,
+            Action::Ratification
+        );
+        assert_eq!(
+            cues("Chile deposited its instrument of approval")[0].1,
+            Action::Approval
+        );
+        assert_eq!(
+            cues("Chile became the 50th state to ratify it")[0].2,
+            Form::Nth
+        );
+        assert_eq!(cues("it was ratified by Chile")[0].2, Form::Passive);
+        assert_eq!(
+            cues("the President signed the law on ratification of it")[0],
+            (
+                "signed the law on ratification".to_string(),
+                Action::Ratification,
+                Form::DomesticLaw
+            )
+        );
+        assert_eq!(cues("Azerbaijan's signature of it")[0].2, Form::Nominal);
+        assert_eq!(cues("Chile withdrew from it")[0].1, Action::Withdrawal);
+        assert_eq!(
+            cues("it entered into force for Chile")[0].1,
+            Action::EntryIntoForce
+        );
+    }
+
+    #[test]
+    fn knows_present_and_present_perfect() {
+        assert!(find_cues("Chile has signed it", 0)[0].current);
+        assert!(find_cues("Chile signs it", 0)[0].current);
+        assert!(!find_cues("Chile signed it", 0)[0].current);
+        assert!(!find_cues("Chile had signed it", 0)[0].current);
+    }
+
+    #[test]
+    fn cancelling_words() {
+        assert!(cancels(" has not "));
+        assert!(cancels(" will "));
+        assert!(cancels(" hasn't "));
+        assert!(cancels(" is expected to "));
+        assert!(cancels(" plans to "));
+        assert!(!cancels(" has formally "));
+        assert!(!cancels(" on Monday "));
+        assert!(infinitive_before("is set to"));
+        assert!(infinitive_before("appears to have"));
+    }
+
+    #[test]
+    fn object_gaps() {
+        assert!(object_gap_ok(" the "));
+        assert!(object_gap_ok(" on 30 October in Strasbourg the "));
+        assert!(!object_gap_ok(" a memorandum on joining the "));
+        assert!(!object_gap_ok(
+            " a number of relevant conventions, such as the "
+        ));
+    }
+}

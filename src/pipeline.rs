@@ -85,15 +85,23 @@ fn prepare(writer: &Writer, gazetteer: &Gazetteer, chunk: Vec<Document>) -> Resu
         .collect())
 }
 
-fn write_chunk(writer: &mut Writer, prepared: &[Prepared], summary: &mut IngestSummary) -> Result<()> {
+fn write_chunk(
+    writer: &mut Writer,
+    prepared: &[Prepared],
+    summary: &mut IngestSummary,
+) -> Result<()> {
     for p in prepared {
         summary.documents_read += 1;
         let Some(extraction) = &p.extraction else {
             summary.documents_known += 1;
             continue;
         };
-        let recorded =
-            writer.record_document(&p.document, &p.hash, &extraction.claims, &extraction.unresolved)?;
+        let recorded = writer.record_document(
+            &p.document,
+            &p.hash,
+            &extraction.claims,
+            &extraction.unresolved,
+        )?;
         if recorded.new {
             summary.documents_new += 1;
             summary.claims += recorded.claims;
@@ -148,10 +156,7 @@ pub fn ingest_file(
 }
 
 /// Extracts without writing (`ingest --dry-run`): each document's claims.
-pub fn extract_all(
-    gazetteer: &Gazetteer,
-    documents: Vec<Document>,
-) -> Vec<(Document, Extraction)> {
+pub fn extract_all(gazetteer: &Gazetteer, documents: Vec<Document>) -> Vec<(Document, Extraction)> {
     documents
         .into_par_iter()
         .map(|d| {

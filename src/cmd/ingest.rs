@@ -104,9 +104,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         let outcome = document::read_input(input, None, &overrides)
             .map_err(Error::invalid)
             .and_then(|documents| {
-                pipeline::ingest_file(&mut ledger, &gazetteer, documents, options, &mut skipped, |d| {
-                    bar.inc(d.text.len() as u64)
-                })
+                pipeline::ingest_file(
+                    &mut ledger,
+                    &gazetteer,
+                    documents,
+                    options,
+                    &mut skipped,
+                    |d| bar.inc(d.text.len() as u64),
+                )
             });
         for problem in &skipped {
             bar.suspend(|| ctx.say(format!("skipped: {problem}")));
@@ -157,7 +162,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Error::Usage(format!("{} file(s) could not be ingested: {}", failed.len(), failed.join(", "))).into())
+        Err(Error::Usage(format!(
+            "{} file(s) could not be ingested: {}",
+            failed.len(),
+            failed.join(", ")
+        ))
+        .into())
     }
 }
 
@@ -202,7 +212,12 @@ fn dry_run(args: &Args, ctx: &Ctx, inputs: &[Input], overrides: &Overrides) -> R
     let found = pipeline::extract_all(&gazetteer, documents);
     let claims: Vec<FoundClaim> = found
         .iter()
-        .flat_map(|(d, e)| e.claims.iter().map(move |c| FoundClaim { document: &d.origin, claim: c }))
+        .flat_map(|(d, e)| {
+            e.claims.iter().map(move |c| FoundClaim {
+                document: &d.origin,
+                claim: c,
+            })
+        })
         .collect();
     let mut out = super::stdout();
     match args.format {
@@ -218,7 +233,11 @@ fn dry_run(args: &Args, ctx: &Ctx, inputs: &[Input], overrides: &Overrides) -> R
         }
     }
     super::finish(out)?;
-    ctx.say(format!("{} document(s), {} claim(s) (dry run: nothing recorded)", found.len(), claims.len()));
+    ctx.say(format!(
+        "{} document(s), {} claim(s) (dry run: nothing recorded)",
+        found.len(),
+        claims.len()
+    ));
     if failed > 0 {
         return Err(Error::Usage(format!("{failed} input(s) could not be read")).into());
     }

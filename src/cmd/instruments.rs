@@ -122,7 +122,11 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
                 .into_iter()
                 .map(Mention)
                 .collect();
-            mentions.sort_by(|a, b| b.0.count.cmp(&a.0.count).then_with(|| a.0.text.cmp(&b.0.text)));
+            mentions.sort_by(|a, b| {
+                b.0.count
+                    .cmp(&a.0.count)
+                    .then_with(|| a.0.text.cmp(&b.0.text))
+            });
             let mut out = super::stdout();
             output::write_rows(&mut out, format, &mentions)?;
             super::finish(out)

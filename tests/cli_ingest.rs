@@ -61,7 +61,13 @@ fn seed_001_gives_one_signature_with_its_citation_and_seed_000_nothing() {
 
     let table = work.ok(&["list", "--state", "AZE", "--instrument", "CETS-216"]);
     let line = table.lines().nth(1).expect("one entry");
-    for cell in ["2023-10-30", "AZE", "signature", "international", "CETS-216"] {
+    for cell in [
+        "2023-10-30",
+        "AZE",
+        "signature",
+        "international",
+        "CETS-216",
+    ] {
         assert!(line.contains(cell), "{table}");
     }
 }

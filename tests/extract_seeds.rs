@@ -90,7 +90,11 @@ fn the_shipped_gazetteer_loads_fast() {
     let start = std::time::Instant::now();
     let g = Gazetteer::from_reference(&states, &instruments);
     let took = start.elapsed();
-    eprintln!("gazetteer: {} states, {} instruments in {took:?}", g.state_count(), g.instrument_count());
+    eprintln!(
+        "gazetteer: {} states, {} instruments in {took:?}",
+        g.state_count(),
+        g.instrument_count()
+    );
     // Generous for an unoptimised build on a busy machine; about 20 ms in release.
     assert!(took.as_millis() < 2000, "{took:?}");
 }

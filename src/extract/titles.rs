@@ -134,6 +134,18 @@ pub fn treaty_titles(text: &str, base: usize) -> Vec<Title> {
                 break;
             }
         }
+        // A head word right before another capitalised name word is used attributively:
+        // "Treaty Office", "Treaty Section", "Convention Centre" name bodies, not treaties.
+        let attributive = i + 1 < toks.len()
+            && adjacent(text, toks[i].1, toks[i + 1].0)
+            && capitalised(word(i + 1))
+            && !word(i + 1).starts_with(|c: char| c.is_ascii_digit())
+            && word(i + 1) != "No"
+            && !HEADS.contains(&word(i + 1));
+        if attributive {
+            i += 1;
+            continue;
+        }
         // Right: a link word, then capitalised words and links, ending capitalised.
         let mut last = i;
         let mut j = i + 1;
@@ -171,6 +183,16 @@ pub fn treaty_titles(text: &str, base: usize) -> Vec<Title> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_named_after_treaties_are_not_titles() {
+        assert!(titles("the Council of Europe Treaty Office said").is_empty());
+        assert!(titles("the UN Treaty Section confirmed").is_empty());
+        assert_eq!(
+            titles("under the Convention on Lunar Heritage Sites today"),
+            vec!["Convention on Lunar Heritage Sites"]
+        );
+    }
 
     fn titles(text: &str) -> Vec<&str> {
         treaty_titles(text, 0)

@@ -120,7 +120,8 @@ pub struct LedgerDate {
     pub day: Option<u32>,
 }
 
-const MONTH_NAMES: [&str; 12] = [
+/// English month names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -1,7 +1,7 @@
 //! Treaty-like titles that the gazetteer does not know ("the Convention on X"), kept so
 //! that a reader can see what the ledger could not resolve.
 
-use crate::model::Span;
+use crate::model::{Span, MONTH_NAMES};
 
 const HEADS: &[&str] = &[
     "Convention",
@@ -36,19 +36,7 @@ const LINKS: &[&str] = &[
     "at",
 ];
 
-const CALENDAR: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+const WEEKDAYS: &[&str] = &[
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -60,7 +48,7 @@ const CALENDAR: &[&str] = &[
 
 /// Whether a word is a month or a weekday name.
 pub fn is_calendar_word(word: &str) -> bool {
-    CALENDAR.contains(&word)
+    MONTH_NAMES.contains(&word) || WEEKDAYS.contains(&word)
 }
 
 const OPENERS: &[&str] = &[
@@ -153,7 +141,7 @@ pub fn treaty_titles(text: &str, base: usize) -> Vec<Title> {
         while j < toks.len() && adjacent(text, toks[j - 1].1, toks[j].0) {
             let w = word(j);
             let number = w.starts_with(|c: char| c.is_ascii_digit());
-            if CALENDAR.contains(&w) || (number && j != i + 1) {
+            if is_calendar_word(w) || (number && j != i + 1) {
                 break;
             }
             if capitalised(w) {

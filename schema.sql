@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS event (
 );
 CREATE INDEX IF NOT EXISTS event_by_state ON event (state, date);
 CREATE INDEX IF NOT EXISTS event_by_instrument ON event (instrument_id, state);
+CREATE INDEX IF NOT EXISTS event_by_action ON event (action, date);  -- since version 2
 
 -- Why an event is in the ledger: the exact words of a source (byte span into source.text).
 -- A citation from a `status_table` source is an official record; from an `article`, a claim.

@@ -355,3 +355,55 @@ fn the_ledger_path_comes_from_the_environment_when_not_given() {
         .success();
     assert!(db.exists());
 }
+
+#[test]
+fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    work.cmd()
+        .args([
+            "record",
+            "--state",
+            "AZE",
+            "--instrument",
+            "CETS-216",
+            "--action",
+            "signature",
+        ])
+        .args([
+            "--date",
+            "2023-10-30",
+            "--source",
+            "https://example.org",
+            "--quote",
+            "q",
+        ])
+        .assert()
+        .success();
+    {
+        // Make it look as version 1 left it: without the index version 2 added.
+        let conn = rusqlite::Connection::open(&work.db).expect("open");
+        conn.execute_batch("DROP INDEX event_by_action; PRAGMA user_version = 1;")
+            .expect("downgrade");
+    }
+    let v = work.json(&["init", "--format", "json"]);
+    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["events"], 1, "the entry survives the migration");
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let index: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'event_by_action'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("query");
+    assert_eq!(index, 1);
+
+    conn.execute_batch("PRAGMA user_version = 99;")
+        .expect("future");
+    work.cmd()
+        .arg("init")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("made by a newer treaty-ledger"));
+}

@@ -7,14 +7,17 @@ use crate::error::{Error, Result};
 use crate::reference;
 
 /// The schema every ledger is migrated to.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The whole current schema, applied to a new ledger.
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Steps that bring a ledger from version `n - 1` to `n`, for ledgers made by older
 /// versions. `MIGRATIONS[0]` leads to version 2, and so on.
-const MIGRATIONS: &[&str] = &[];
+const MIGRATIONS: &[&str] = &[
+    // 2: listing one action across every state (`list --action accession`) uses an index.
+    "CREATE INDEX IF NOT EXISTS event_by_action ON event (action, date);",
+];
 
 pub(super) fn migrate(conn: &mut Connection, shipped_records: bool) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

@@ -41,16 +41,46 @@ pub fn without_bom<R: Read>(input: R) -> Result<LineEnds<BufReader<R>>, std::io:
     if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
         reader.consume(3);
     }
-    Ok(LineEnds {
-        inner: reader,
-        pending_cr: false,
-    })
+    Ok(LineEnds::new(reader))
 }
 
-/// Reads through to the inner reader, dropping every CR that comes right before an LF.
+/// Reads through to the inner reader, dropping every CR that comes right before an LF. It
+/// notes where each line ends (the csv crate does not count the blank lines it skips) and
+/// how many double quotes it passed (an odd count means an unterminated quoted field).
 pub struct LineEnds<R> {
     inner: R,
     pending_cr: bool,
+    offset: u64,
+    newlines: Vec<u64>,
+    quotes: u64,
+}
+
+impl<R> LineEnds<R> {
+    fn new(inner: R) -> Self {
+        LineEnds {
+            inner,
+            pending_cr: false,
+            offset: 0,
+            newlines: Vec::new(),
+            quotes: 0,
+        }
+    }
+
+    /// The line (from 1) of the first non-blank line at or after byte `offset` of what
+    /// was read: where a record that starts at `offset` (blank lines before it skipped) is.
+    pub fn line_of(&self, mut offset: u64) -> u64 {
+        let mut index = self.newlines.partition_point(|&nl| nl < offset);
+        while self.newlines.get(index) == Some(&offset) {
+            offset += 1;
+            index += 1;
+        }
+        index as u64 + 1
+    }
+
+    /// Whether a quoted field was left open.
+    pub fn open_quote(&self) -> bool {
+        self.quotes % 2 == 1
+    }
 }
 
 impl<R: BufRead> Read for LineEnds<R> {
@@ -94,6 +124,14 @@ impl<R: BufRead> Read for LineEnds<R> {
                 break;
             }
         }
+        for (i, &b) in out[..n].iter().enumerate() {
+            match b {
+                b'\n' => self.newlines.push(self.offset + i as u64),
+                b'"' => self.quotes += 1,
+                _ => {}
+            }
+        }
+        self.offset += n as u64;
         Ok(n)
     }
 }
@@ -181,17 +219,21 @@ pub fn read_rows<R: Read>(
                 format!("empty file: expected a header row ({})", known.join(",")),
             )))
         }
-        Err(e) => return Err(Error::invalid(csv_problem(file, &e))),
+        Err(e) => return Err(Error::invalid(csv_problem(file, &e, Some(1)))),
     };
     let columns = Columns::from_header(&header, known, required, ignore_extra, file, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    let mut last_line = 1;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = record
+                    .position()
+                    .map_or(0, |p| reader.get_ref().line_of(p.byte()));
+                last_line = line;
                 if record.len() == 1 && record.get(0) == Some("") {
                     continue; // a blank line
                 }
@@ -211,12 +253,21 @@ pub fn read_rows<R: Read>(
                 row(&columns, &record, line, &mut problems);
             }
             Err(e) => {
-                problems.push(csv_problem(file, &e));
+                let line = e.position().map(|p| reader.get_ref().line_of(p.byte()));
+                problems.push(csv_problem(file, &e, line));
                 if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                     break;
                 }
             }
         }
+    }
+    if reader.get_ref().open_quote() {
+        problems.push(Problem::new(
+            file,
+            Some(last_line),
+            None,
+            "unterminated quoted field: a \" opens a value that never closes",
+        ));
     }
     if problems.is_empty() {
         Ok(())
@@ -225,8 +276,7 @@ pub fn read_rows<R: Read>(
     }
 }
 
-fn csv_problem(file: &str, e: &csv::Error) -> Problem {
-    let line = e.position().map(|p| p.line());
+fn csv_problem(file: &str, e: &csv::Error, line: Option<u64>) -> Problem {
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
         csv::ErrorKind::Io(io) => io.to_string(),
@@ -383,10 +433,7 @@ mod tests {
     fn line_ends_are_normalised_across_reads() {
         let input = "a\r\nb\rc\r\n\r";
         for cap in [1, 2, 3, 64] {
-            let mut reader = LineEnds {
-                inner: BufReader::with_capacity(cap, input.as_bytes()),
-                pending_cr: false,
-            };
+            let mut reader = LineEnds::new(BufReader::with_capacity(cap, input.as_bytes()));
             let mut out = String::new();
             let mut chunk = [0u8; 2];
             loop {

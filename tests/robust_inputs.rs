@@ -196,7 +196,6 @@ fn binary_files_are_refused_by_kind_whatever_their_name() {
 /// `--keep-going` skips malformed records *inside* a file; a file that cannot be read at
 /// all (not UTF-8, binary, no text) still fails, with exit code 1, whatever its format.
 #[test]
-#[ignore = "bug: with --keep-going an unreadable .txt/.html file is a 'skipped record' and the run exits 0 (a PNG still fails)"]
 fn keep_going_does_not_hide_unreadable_files() {
     let (work, before) = seeded();
     for (name, bytes) in [
@@ -580,7 +579,6 @@ fn csv_that_is_not_utf8_or_is_binary_is_refused() {
 }
 
 #[test]
-#[ignore = "bug: csv line numbers skip blank lines (a row on line 3 after a blank line 2 is reported as line 2)"]
 fn csv_line_numbers_count_blank_lines() {
     let (work, before) = seeded();
     import(
@@ -595,7 +593,6 @@ fn csv_line_numbers_count_blank_lines() {
 }
 
 #[test]
-#[ignore = "bug: an unterminated quoted field swallows the rest of the CSV silently and is imported"]
 fn an_unterminated_quote_in_a_csv_is_an_error() {
     let (work, before) = seeded();
     import(

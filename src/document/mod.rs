@@ -375,7 +375,20 @@ fn read_stream<R: Read + Send + 'static>(
         return Err(Problem::new(origin, None, None, "empty file"));
     }
     let format = format.unwrap_or_else(|| detect_format(path, head));
-    Ok(with_overrides(format.documents(origin, reader), overrides))
+    let documents = format.documents(origin, reader);
+    if format == Format::Jsonl {
+        return Ok(with_overrides(documents, overrides));
+    }
+    // A text or HTML file is one document: a problem with it is a problem with the file
+    // (reported as a failed file), never a record to skip.
+    let mut whole = Vec::with_capacity(1);
+    for document in documents {
+        whole.push(document?);
+    }
+    Ok(with_overrides(
+        Box::new(whole.into_iter().map(Ok)),
+        overrides,
+    ))
 }
 
 fn with_overrides(documents: Documents, overrides: &Overrides) -> Documents {

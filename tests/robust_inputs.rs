@@ -274,7 +274,6 @@ fn a_50_mb_single_line_file_is_read_in_reasonable_time() {
 /// A run of text with no sentence boundary (here: a period followed by lower case) must
 /// not be quoted whole by a citation.
 #[test]
-#[ignore = "bug: a sentence without a boundary is quoted whole (a 1 MB line gives 1 MB quotes; 50 MB gives 100 MB of quotes)"]
 fn a_line_without_sentence_boundaries_gives_bounded_quotes() {
     let work = Work::new();
     let mut text = format!("{NOR} ");

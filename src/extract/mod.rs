@@ -9,7 +9,7 @@ mod discourse;
 mod rules;
 mod titles;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use chrono::{Duration, NaiveDate};
@@ -1363,49 +1363,52 @@ fn consolidate(mut found: Vec<Found>) -> Vec<Found> {
             x.action = *one;
         }
     }
-    // A definitive signature without a date of its own.
-    let signature_dates: Vec<((String, String), (LedgerDate, DateBasis))> = found
+    // A definitive signature without a date of its own takes the first signature date
+    // reported for the same state and instrument.
+    let mut signature_dates: HashMap<(String, String), (LedgerDate, DateBasis)> = HashMap::new();
+    for x in found
         .iter()
         .filter(|x| matches!(x.action, Action::Signature | Action::DefinitiveSignature))
-        .filter_map(|x| Some(((x.state.clone(), x.instrument.clone()), x.date?)))
-        .collect();
+    {
+        if let Some(date) = x.date {
+            signature_dates
+                .entry((x.state.clone(), x.instrument.clone()))
+                .or_insert(date);
+        }
+    }
     for x in found.iter_mut().filter(|x| x.date.is_none()) {
-        let key = (x.state.clone(), x.instrument.clone());
         x.date = signature_dates
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, d)| *d);
+            .get(&(x.state.clone(), x.instrument.clone()))
+            .copied();
     }
     found.retain(|x| x.date.is_some());
-    let snapshot = found.clone();
+    // What the other claims say, indexed once (the checks below run per claim).
+    let pair = |y: &Found| (y.state.clone(), y.instrument.clone());
+    let definitive: HashSet<(String, String)> = found
+        .iter()
+        .filter(|y| y.action == Action::DefinitiveSignature)
+        .map(pair)
+        .collect();
+    let stated: HashSet<(String, String, Action, Stage)> = found
+        .iter()
+        .filter(|y| y.date.is_some_and(|(_, b)| b != DateBasis::Publication))
+        .map(|y| (y.state.clone(), y.instrument.clone(), y.action, y.stage))
+        .collect();
+    let precise_international: HashSet<(String, String)> = found
+        .iter()
+        .filter(|y| !y.loose && y.stage == Stage::International)
+        .map(pair)
+        .collect();
     found.retain(|x| {
-        let pair = |y: &Found| y.state == x.state && y.instrument == x.instrument;
-        if x.action == Action::Signature
-            && snapshot
-                .iter()
-                .any(|y| pair(y) && y.action == Action::DefinitiveSignature)
-        {
+        let key = pair(x);
+        if x.action == Action::Signature && definitive.contains(&key) {
             return false;
         }
         let published = x.date.is_some_and(|(_, b)| b == DateBasis::Publication);
-        if published
-            && snapshot.iter().any(|y| {
-                pair(y)
-                    && y.action == x.action
-                    && y.stage == x.stage
-                    && y.date.is_some_and(|(_, b)| b != DateBasis::Publication)
-            })
-        {
+        if published && stated.contains(&(key.0.clone(), key.1.clone(), x.action, x.stage)) {
             return false;
         }
-        if x.loose
-            && snapshot
-                .iter()
-                .any(|y| pair(y) && !y.loose && y.stage == Stage::International)
-        {
-            return false;
-        }
-        true
+        !(x.loose && precise_international.contains(&key))
     });
     found
 }
@@ -1493,6 +1496,7 @@ pub fn extract(doc: &Document, gazetteer: &Gazetteer) -> Extraction {
     }
 
     let mut claims: Vec<Claim> = Vec::new();
+    let mut seen = HashSet::new();
     for x in consolidate(found) {
         let (Some(f), Some((date, basis))) = (facts.get(x.sentence), x.date) else {
             continue;
@@ -1510,15 +1514,15 @@ pub fn extract(doc: &Document, gazetteer: &Gazetteer) -> Extraction {
             extractor: EXTRACTOR.to_string(),
             confidence: x.confidence,
         };
-        let duplicate = claims.iter().any(|c| {
-            c.span == claim.span
-                && c.state == claim.state
-                && c.instrument == claim.instrument
-                && c.action == claim.action
-                && c.stage == claim.stage
-                && c.date == claim.date
-        });
-        if !duplicate {
+        let key = (
+            claim.span,
+            claim.state.clone(),
+            claim.instrument.clone(),
+            claim.action,
+            claim.stage,
+            claim.date,
+        );
+        if seen.insert(key) {
             claims.push(claim);
         }
     }

@@ -119,6 +119,15 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     out
 }
 
+/// A sentence longer than this many bytes is cut at the next space: no news sentence is
+/// that long, and a quote must stay readable (a 50 MB line without a full stop is not one
+/// 50 MB sentence).
+const MAX_SENTENCE: usize = 2_000;
+
+/// A paragraph is split in pieces of about this many bytes (at a space) before it is
+/// segmented, so that the work on one paragraph stays bounded in memory.
+const MAX_PIECE: usize = 64 * 1024;
+
 /// Splits `text[start..end]` (one paragraph) into sentences.
 fn split_paragraph(
     text: &str,
@@ -127,6 +136,28 @@ fn split_paragraph(
     paragraph: usize,
     out: &mut Vec<Sentence>,
 ) {
+    let mut start = start;
+    while end - start > MAX_PIECE {
+        let mut cut = start + MAX_PIECE;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let cut = text[start..cut]
+            .rfind(char::is_whitespace)
+            .map_or(cut, |i| start + i)
+            .max(start + 1);
+        let mut cut = cut;
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        split_piece(text, start, cut, paragraph, out);
+        start = cut;
+    }
+    split_piece(text, start, end, paragraph, out);
+}
+
+/// Splits `text[start..end]` (a paragraph or a piece of a long one) into sentences.
+fn split_piece(text: &str, start: usize, end: usize, paragraph: usize, out: &mut Vec<Sentence>) {
     let para = &text[start..end];
     let mut sentence_start = 0;
     let chars: Vec<(usize, char)> = para.char_indices().collect();
@@ -151,6 +182,11 @@ fn split_paragraph(
                 cut = Some(end_at);
                 i = j.saturating_sub(1);
             }
+        }
+        let long = at - sentence_start;
+        if cut.is_none() && long >= MAX_SENTENCE && (c.is_whitespace() || long >= 2 * MAX_SENTENCE)
+        {
+            cut = Some(at);
         }
         if let Some(cut) = cut {
             push_trimmed(para, start, sentence_start, cut, paragraph, out);
@@ -244,6 +280,22 @@ fn ends_sentence(para: &str, at: usize, c: char, after: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_without_an_end_are_cut_to_a_readable_length() {
+        let text = "word ".repeat(100_000) + "end";
+        let found = sentences(&text);
+        assert!(found.len() > 100);
+        for s in &found {
+            assert!(s.span.len() <= 2 * MAX_SENTENCE, "{}", s.span.len());
+            assert!(text.is_char_boundary(s.span.start) && text.is_char_boundary(s.span.end));
+        }
+        let no_space = "é".repeat(100_000);
+        for s in sentences(&no_space) {
+            assert!(s.span.len() <= 2 * MAX_SENTENCE + 4);
+            assert!(no_space.is_char_boundary(s.span.start));
+        }
+    }
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text)

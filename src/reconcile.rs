@@ -106,6 +106,15 @@ pub fn is_checked(event: &EventEntry) -> bool {
         .any(|c| c.source_kind != SourceKind::StatusTable)
 }
 
+/// The instruments whose records reconciling these events needs: those of the checked ones.
+pub fn instruments_to_check(events: &[EventEntry]) -> Vec<&str> {
+    events
+        .iter()
+        .filter(|e| is_checked(e))
+        .map(|e| e.instrument.as_str())
+        .collect()
+}
+
 fn is_record(event: &EventEntry) -> bool {
     event
         .citations

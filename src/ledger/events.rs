@@ -432,7 +432,15 @@ impl Ledger {
 
     /// Ledger entries with their citations, oldest first.
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventEntry>> {
-        let mut stmt = self.conn.prepare_cached(
+        // Spelled out per case, so that SQLite can use the index on state or instrument
+        // (`?1 IS NULL OR e.state = ?1` would make it scan every event).
+        let where_clause = match (&filter.state, &filter.instrument) {
+            (Some(_), Some(_)) => "e.state = ?1 AND e.instrument_id = ?2",
+            (Some(_), None) => "e.state = ?1 AND ?2 IS NULL",
+            (None, Some(_)) => "?1 IS NULL AND e.instrument_id = ?2",
+            (None, None) => "?1 IS NULL AND ?2 IS NULL",
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT e.id, e.state, s.name, e.instrument_id, i.title, e.action, e.stage, e.date,
                     c.id, c.source_id, src.kind, src.url, src.title, src.publisher, src.published,
                     c.span_start, c.span_end, c.quote, c.highlights, c.extractor, c.confidence,
@@ -442,9 +450,9 @@ impl Ledger {
              JOIN instrument i ON i.id = e.instrument_id
              LEFT JOIN citation c ON c.event_id = e.id
              LEFT JOIN source src ON src.id = c.source_id
-             WHERE (?1 IS NULL OR e.state = ?1) AND (?2 IS NULL OR e.instrument_id = ?2)
-             ORDER BY e.date, e.state, e.instrument_id, e.action, e.stage, e.id, c.id",
-        )?;
+             WHERE {where_clause}
+             ORDER BY e.date, e.state, e.instrument_id, e.action, e.stage, e.id, c.id"
+        ))?;
         let mut out: Vec<EventEntry> = Vec::new();
         let mut rows = stmt.query(params![filter.state, filter.instrument])?;
         let word = |s: String| -> rusqlite::Result<String> { Ok(s) };

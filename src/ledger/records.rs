@@ -285,34 +285,46 @@ impl Ledger {
         Ok(counts)
     }
 
-    /// Every official record (events cited by a status table), by instrument and state.
-    pub fn records(&self) -> Result<Vec<OfficialRecord>> {
+    /// The official records of these instruments only (what reconciling a selection
+    /// needs: a listing of one state does not load the records of every treaty).
+    pub fn records_of(&self, instruments: &[&str]) -> Result<Vec<OfficialRecord>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT event_id, state, instrument_id, action, date, citation_id, source_id,
                     source_title, source_url, as_of, quote
-             FROM record WHERE stage = 'international'
-             ORDER BY instrument_id, state, date, event_id, citation_id",
+             FROM record WHERE stage = 'international' AND instrument_id = ?1
+             ORDER BY state, date, event_id, citation_id",
         )?;
-        let mut rows = stmt.query([])?;
         let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let action: String = r.get(3)?;
-            let date: String = r.get(4)?;
-            let as_of: Option<String> = r.get(9)?;
-            out.push(OfficialRecord {
-                event_id: r.get(0)?,
-                state: r.get(1)?,
-                instrument: r.get(2)?,
-                action: action.parse()?,
-                date: LedgerDate::parse_iso(&date)?,
-                citation_id: r.get(5)?,
-                source_id: r.get(6)?,
-                source_title: r.get(7)?,
-                source_url: r.get(8)?,
-                as_of: as_of.and_then(|d| LedgerDate::parse_iso(&d).ok()),
-                quote: r.get(10)?,
-            });
+        let mut sorted = instruments.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        for instrument in sorted {
+            out.extend(read_records(stmt.query([instrument])?)?);
         }
         Ok(out)
     }
+}
+
+/// Reads rows of the `record` view's columns as official records.
+fn read_records(mut rows: rusqlite::Rows) -> Result<Vec<OfficialRecord>> {
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let action: String = r.get(3)?;
+        let date: String = r.get(4)?;
+        let as_of: Option<String> = r.get(9)?;
+        out.push(OfficialRecord {
+            event_id: r.get(0)?,
+            state: r.get(1)?,
+            instrument: r.get(2)?,
+            action: action.parse()?,
+            date: LedgerDate::parse_iso(&date)?,
+            citation_id: r.get(5)?,
+            source_id: r.get(6)?,
+            source_title: r.get(7)?,
+            source_url: r.get(8)?,
+            as_of: as_of.and_then(|d| LedgerDate::parse_iso(&d).ok()),
+            quote: r.get(10)?,
+        });
+    }
+    Ok(out)
 }

@@ -67,6 +67,45 @@ enum Form {
     ThisYear,
 }
 
+impl Form {
+    /// Whether a sentence can hold this form at all: the digits or the word (in lower
+    /// case) its pattern cannot match without. Checked before the pattern runs, since
+    /// most sentences hold few date forms and the patterns are the costly part.
+    fn may_occur(self, has_digit: bool, lower: &str) -> bool {
+        let any = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        match self {
+            Form::DayMonthYear
+            | Form::MonthDayYear
+            | Form::Dotted
+            | Form::Slashed
+            | Form::Iso
+            | Form::MonthYear
+            | Form::DayMonth
+            | Form::MonthDay
+            | Form::YearAlone => has_digit,
+            Form::MonthAlone => any(&[
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ]),
+            Form::Today => any(&["today", "this ", "tonight"]),
+            Form::Yesterday | Form::DayBeforeYesterday => lower.contains("yesterday"),
+            Form::Weekday => lower.contains("day"),
+            Form::LastWeek | Form::LastMonth | Form::LastYear => lower.contains("last "),
+            Form::ThisWeek | Form::ThisMonth | Form::ThisYear => lower.contains("this "),
+        }
+    }
+}
+
 fn patterns() -> &'static [(Form, Regex)] {
     static PATTERNS: OnceLock<Vec<(Form, Regex)>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
@@ -253,7 +292,12 @@ fn resolve(
 pub fn find_dates(text: &str, base: usize, anchor: Option<NaiveDate>) -> Vec<DateMention> {
     let mut found: Vec<DateMention> = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
+    let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+    let lower = text.to_ascii_lowercase();
     for (form, re) in patterns() {
+        if !form.may_occur(has_digit, &lower) {
+            continue;
+        }
         for caps in re.captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
             let (start, mut end) = (whole.start(), whole.end());

@@ -14,7 +14,7 @@ use crate::ledger::{Ledger, Writer};
 use crate::model::{Document, Extraction};
 
 /// Documents extracted together before they are written.
-const CHUNK: usize = 256;
+pub const CHUNK: usize = 256;
 
 /// How a run treats bad records.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,7 +1,7 @@
 //! `ingest PATH...`: read articles (text with a dateline, HTML, JSON Lines; folders walked,
 //! `-` for stdin), extract treaty actions and record them with their citations.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use treaty_ledger::document::{self, Input, Overrides};
 use treaty_ledger::ledger::Ledger;
-use treaty_ledger::model::Claim;
+use treaty_ledger::model::{Claim, Document};
 use treaty_ledger::pipeline::{self, IngestOptions, IngestSummary};
 use treaty_ledger::{Error, Problem};
 
@@ -188,20 +188,50 @@ fn dry_run(args: &Args, ctx: &Ctx, inputs: &[Input], overrides: &Overrides) -> R
         Ledger::open_in_memory()?
     };
     let gazetteer = ledger.gazetteer()?;
-    let mut documents = Vec::new();
-    let mut failed = 0;
+    let mut out = super::stdout();
+    let (mut documents, mut claims, mut failed) = (0, 0, 0);
+    let json = matches!(args.format, DryRunFormat::Json);
+    if json {
+        out.write_all(b"[")?;
+    }
+    // Streamed a chunk of documents at a time, extracted in parallel, printed in order.
+    let mut print = |chunk: Vec<Document>, out: &mut dyn Write| -> Result<()> {
+        documents += chunk.len();
+        for (d, e) in pipeline::extract_all(&gazetteer, chunk) {
+            for claim in &e.claims {
+                let found = FoundClaim {
+                    document: &d.origin,
+                    claim,
+                };
+                if json {
+                    out.write_all(if claims == 0 { b"\n" } else { b",\n" })?;
+                    serde_json::to_writer_pretty(&mut *out, &found)?;
+                } else {
+                    serde_json::to_writer(&mut *out, &found)?;
+                    out.write_all(b"\n")?;
+                }
+                claims += 1;
+            }
+        }
+        Ok(())
+    };
     for input in inputs {
         match document::read_input(input, None, overrides) {
             Ok(docs) => {
+                let mut chunk = Vec::new();
                 for d in docs {
                     match d {
-                        Ok(d) => documents.push(d),
+                        Ok(d) => chunk.push(d),
                         Err(p) => {
                             failed += 1;
                             eprintln!("error: {p}");
                         }
                     }
+                    if chunk.len() == pipeline::CHUNK {
+                        print(std::mem::take(&mut chunk), &mut out)?;
+                    }
                 }
+                print(chunk, &mut out)?;
             }
             Err(p) => {
                 failed += 1;
@@ -209,34 +239,12 @@ fn dry_run(args: &Args, ctx: &Ctx, inputs: &[Input], overrides: &Overrides) -> R
             }
         }
     }
-    let found = pipeline::extract_all(&gazetteer, documents);
-    let claims: Vec<FoundClaim> = found
-        .iter()
-        .flat_map(|(d, e)| {
-            e.claims.iter().map(move |c| FoundClaim {
-                document: &d.origin,
-                claim: c,
-            })
-        })
-        .collect();
-    let mut out = super::stdout();
-    match args.format {
-        DryRunFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &claims)?;
-            std::io::Write::write_all(&mut out, b"\n")?;
-        }
-        DryRunFormat::Ndjson => {
-            for c in &claims {
-                serde_json::to_writer(&mut out, c)?;
-                std::io::Write::write_all(&mut out, b"\n")?;
-            }
-        }
+    if json {
+        out.write_all(b"\n]\n")?;
     }
     super::finish(out)?;
     ctx.say(format!(
-        "{} document(s), {} claim(s) (dry run: nothing recorded)",
-        found.len(),
-        claims.len()
+        "{documents} document(s), {claims} claim(s) (dry run: nothing recorded)"
     ));
     if failed > 0 {
         return Err(Error::Usage(format!("{failed} input(s) could not be read")).into());

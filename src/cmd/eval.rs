@@ -35,7 +35,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let ledger = if ctx.db.exists() {
         ctx.ledger()?
     } else {
-        Ledger::open_in_memory()?
+        Ledger::open_in_memory_with(false)?
     };
     let gazetteer = ledger.gazetteer()?;
     let mut documents = Vec::new();

@@ -185,7 +185,7 @@ fn dry_run(args: &Args, ctx: &Ctx, inputs: &[Input], overrides: &Overrides) -> R
     let ledger = if ctx.db.exists() {
         ctx.ledger()?
     } else {
-        Ledger::open_in_memory()?
+        Ledger::open_in_memory_with(false)?
     };
     let gazetteer = ledger.gazetteer()?;
     let mut out = super::stdout();

@@ -59,7 +59,17 @@ impl Ledger {
 
     /// A ledger that lives in memory only (tests, dry runs), with all the shipped data.
     pub fn open_in_memory() -> Result<Ledger> {
-        Ledger::setup(Connection::open_in_memory()?, ":memory:".to_string(), true)
+        Ledger::open_in_memory_with(true)
+    }
+
+    /// A ledger in memory; the shipped UN status records only if `shipped_records` (a dry
+    /// run needs the names, not the records).
+    pub fn open_in_memory_with(shipped_records: bool) -> Result<Ledger> {
+        Ledger::setup(
+            Connection::open_in_memory()?,
+            ":memory:".to_string(),
+            shipped_records,
+        )
     }
 
     fn setup(conn: Connection, path: String, shipped_records: bool) -> Result<Ledger> {

@@ -323,15 +323,35 @@ pub fn read_instruments<R: Read>(
     file: &str,
     ignore_extra: bool,
 ) -> Result<Vec<Located<Instrument>>> {
-    let mut rows: Vec<Located<Instrument>> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    read_rows(
+    let mut rows = Vec::new();
+    for_each_instrument(input, file, ignore_extra, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Streams an instruments CSV: calls `each` with every valid row as it is read, and ends
+/// with every problem found (`Error::Invalid`), so that a caller writing rows in a
+/// transaction can roll it back. An error from `each` stops the reading.
+pub fn for_each_instrument<R: Read>(
+    input: R,
+    file: &str,
+    ignore_extra: bool,
+    mut each: impl FnMut(Located<Instrument>) -> Result<()>,
+) -> Result<()> {
+    let mut seen: HashMap<Box<str>, u64> = HashMap::new();
+    let mut failed: Option<Error> = None;
+    let read = read_rows(
         input,
         file,
         &INSTRUMENT_COLUMNS,
         &INSTRUMENT_REQUIRED,
         ignore_extra,
         |columns, record, line, problems| {
+            if failed.is_some() {
+                return;
+            }
             let before = problems.len();
             let id = columns.get(record, "id").unwrap_or("");
             if id.is_empty() {
@@ -345,7 +365,7 @@ pub fn read_instruments<R: Read>(
                         "'{id}' is not a valid id (letters, digits and - _ . / : only, at most 64)"
                     ),
                 ));
-            } else if let Some(first) = seen.insert(id.to_string(), line) {
+            } else if let Some(first) = seen.insert(id.into(), line) {
                 problems.push(Problem::new(
                     file,
                     Some(line),
@@ -367,7 +387,7 @@ pub fn read_instruments<R: Read>(
                 return;
             }
             let text = |c: &str| columns.get(record, c).map(str::to_string);
-            rows.push(Located {
+            let row = Located {
                 line,
                 value: Instrument {
                     id: id.to_string(),
@@ -389,10 +409,16 @@ pub fn read_instruments<R: Read>(
                     in_force,
                     url: text("url"),
                 },
-            });
+            };
+            if let Err(e) = each(row) {
+                failed = Some(e);
+            }
         },
-    )?;
-    Ok(rows)
+    );
+    match failed {
+        Some(e) => Err(e),
+        None => read,
+    }
 }
 
 #[cfg(test)]

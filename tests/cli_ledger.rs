@@ -407,3 +407,46 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         .code(1)
         .stderr(predicate::str::contains("made by a newer treaty-ledger"));
 }
+
+#[test]
+fn upsert_updates_an_instrument_that_entries_cite() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    work.cmd()
+        .args([
+            "record",
+            "--state",
+            "AZE",
+            "--instrument",
+            "CETS-216",
+            "--action",
+            "signature",
+        ])
+        .args([
+            "--date",
+            "2023-10-30",
+            "--source",
+            "https://example.org",
+            "--quote",
+            "q",
+        ])
+        .assert()
+        .success();
+    let csv = work.file(
+        "fix.csv",
+        "id,title,opened\nCETS-216,Council of Europe Convention against Trafficking in Human Organs,2015-03-25\n",
+    );
+    work.cmd()
+        .args(["instruments", "import", "--upsert"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "0 inserted, 1 updated, 0 unchanged",
+        ));
+    let v = work.json(&["list", "--state", "AZE", "--format", "json"]);
+    assert_eq!(
+        v[0]["instrument"], "CETS-216",
+        "the entry keeps its instrument"
+    );
+}

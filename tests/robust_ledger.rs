@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use common::{dump, Work};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{json, Value};
+use treaty_ledger::model::MONTH_NAMES as MONTHS;
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("treaty-ledger")
@@ -66,20 +67,6 @@ const ACTS: &[&str] = &[
     "ratified the Paris Agreement",
     "signed the Escazú Agreement",
     "acceded to the Minamata Convention",
-];
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 /// Article `i` as a JSON line: one in four reports a treaty action (many of them the same

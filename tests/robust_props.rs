@@ -16,6 +16,7 @@ use proptest::test_runner::{Config, TestRunner};
 use treaty_ledger::document::{check_text, read_html, read_jsonl, read_text};
 use treaty_ledger::extract::extract;
 use treaty_ledger::gazetteer::Gazetteer;
+use treaty_ledger::model::MONTH_NAMES as MONTHS;
 use treaty_ledger::model::{Document, Extraction, LedgerDate};
 use treaty_ledger::reference::{shipped_instruments, shipped_states};
 
@@ -196,21 +197,6 @@ fn tricky_char() -> impl Strategy<Value = char> {
 fn tricky_text(max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(tricky_char(), 0..max).prop_map(|c| c.into_iter().collect())
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// A date as news writes it, possibly impossible ("30 February 2023", "31/04/2021").
 fn news_date() -> impl Strategy<Value = String> {

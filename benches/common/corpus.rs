@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+use treaty_ledger::model::MONTH_NAMES as MONTHS;
 use treaty_ledger::model::{Instrument, State, StateKind};
 use treaty_ledger::reference::{shipped_instruments, shipped_states};
 
@@ -58,21 +59,6 @@ pub struct Date {
     pub month: u32,
     pub day: u32,
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 fn days_in(year: u32, month: u32) -> u32 {
     match month {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use treaty_ledger::import::read_instruments;
+use treaty_ledger::import::for_each_instrument;
 use treaty_ledger::ledger::UnresolvedCount;
 use treaty_ledger::model::Instrument;
 use treaty_ledger::output::{self, Format, Row};
@@ -144,9 +144,12 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
             ignore_extra,
         } => {
             let (label, input) = open_input(&file)?;
-            let rows = read_instruments(input, &label, ignore_extra)?;
             let mut ledger = ctx.ledger()?;
-            let counts = ledger.import_instruments(&label, &rows, upsert)?;
+            let mut import = ledger.import_instruments(&label, upsert)?;
+            let read = for_each_instrument(input, &label, ignore_extra, |row| {
+                import.add(row.line, &row.value)
+            });
+            let counts = import.finish(read)?;
             println!(
                 "{label}: {} inserted, {} updated, {} unchanged",
                 counts.inserted, counts.updated, counts.unchanged

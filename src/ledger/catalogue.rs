@@ -2,13 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
 use super::{opt, Ledger};
 use crate::error::{Error, Problem, Result};
 use crate::gazetteer::{Gazetteer, NameKind};
-use crate::import::Located;
 use crate::model::{Instrument, State};
 
 /// How user input is compared with names: lower case, a leading "the " and surrounding
@@ -83,22 +82,21 @@ fn instrument_from_row(r: &Row) -> rusqlite::Result<Instrument> {
 pub(super) fn write_instruments<'a>(
     tx: &Transaction,
     instruments: impl Iterator<Item = &'a Instrument>,
-    replace: bool,
 ) -> Result<()> {
-    let verb = if replace {
-        "INSERT OR REPLACE"
-    } else {
-        "INSERT"
-    };
-    let mut row = tx.prepare(&format!(
-        "{verb} INTO instrument ({INSTRUMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-    ))?;
-    let mut clear = tx.prepare("DELETE FROM instrument_name WHERE instrument_id = ?1")?;
-    let mut name = tx.prepare(
-        "INSERT OR IGNORE INTO instrument_name (instrument_id, name, kind) VALUES (?1, ?2, ?3)",
-    )?;
     for i in instruments {
-        row.execute(params![
+        insert_instrument(tx, i)?;
+    }
+    Ok(())
+}
+
+/// Inserts an instrument with its names; false (and nothing written) when the id exists.
+fn insert_instrument(conn: &Connection, i: &Instrument) -> Result<bool> {
+    let added = conn
+        .prepare_cached(&format!(
+            "INSERT INTO instrument ({INSTRUMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (id) DO NOTHING"
+        ))?
+        .execute(params![
             i.id,
             i.title,
             opt(&i.short_title),
@@ -108,16 +106,114 @@ pub(super) fn write_instruments<'a>(
             opt(&i.in_force),
             opt(&i.url)
         ])?;
-        clear.execute([&i.id])?;
-        name.execute(params![i.id, i.title, "title"])?;
-        if let Some(short) = opt(&i.short_title) {
-            name.execute(params![i.id, short, "short_title"])?;
-        }
-        for alias in &i.aliases {
-            name.execute(params![i.id, alias, "alias"])?;
-        }
+    if added == 1 {
+        insert_names(conn, i)?;
+    }
+    Ok(added == 1)
+}
+
+/// Replaces an existing instrument's fields and names.
+fn update_instrument(conn: &Connection, i: &Instrument) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE instrument SET title = ?2, short_title = ?3, depositary = ?4, adopted = ?5,
+                opened = ?6, in_force = ?7, url = ?8 WHERE id = ?1",
+    )?
+    .execute(params![
+        i.id,
+        i.title,
+        opt(&i.short_title),
+        opt(&i.depositary),
+        opt(&i.adopted),
+        opt(&i.opened),
+        opt(&i.in_force),
+        opt(&i.url)
+    ])?;
+    conn.prepare_cached("DELETE FROM instrument_name WHERE instrument_id = ?1")?
+        .execute([&i.id])?;
+    insert_names(conn, i)
+}
+
+fn insert_names(conn: &Connection, i: &Instrument) -> Result<()> {
+    let mut name = conn.prepare_cached(
+        "INSERT OR IGNORE INTO instrument_name (instrument_id, name, kind) VALUES (?1, ?2, ?3)",
+    )?;
+    name.execute(params![i.id, i.title, "title"])?;
+    if let Some(short) = opt(&i.short_title) {
+        name.execute(params![i.id, short, "short_title"])?;
+    }
+    for alias in &i.aliases {
+        name.execute(params![i.id, alias, "alias"])?;
     }
     Ok(())
+}
+
+/// An instrument import under way: one transaction, rows written as they are read. It
+/// commits only if neither the reading nor the writing found a problem.
+pub struct InstrumentImport<'a> {
+    tx: Transaction<'a>,
+    file: String,
+    upsert: bool,
+    counts: ImportCounts,
+    problems: Vec<Problem>,
+}
+
+impl InstrumentImport<'_> {
+    /// Writes one valid row. An id already in the ledger is a problem unless `upsert`.
+    pub fn add(&mut self, line: u64, new: &Instrument) -> Result<()> {
+        if insert_instrument(&self.tx, new)? {
+            self.counts.inserted += 1;
+            return Ok(());
+        }
+        if !self.upsert {
+            self.problems.push(Problem::new(
+                self.file.as_str(),
+                Some(line),
+                Some("id"),
+                format!(
+                    "instrument '{}' is already in the ledger (--upsert updates it)",
+                    new.id
+                ),
+            ));
+            return Ok(());
+        }
+        let mut old = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {INSTRUMENT_COLUMNS} FROM instrument WHERE id = ?1"
+            ))?
+            .query_row([&new.id], instrument_from_row)?;
+        old.aliases = self
+            .tx
+            .prepare_cached(
+                "SELECT name FROM instrument_name WHERE instrument_id = ?1 AND kind = 'alias'
+                 ORDER BY name",
+            )?
+            .query_map([&new.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        if same_instrument(&old, new) {
+            self.counts.unchanged += 1;
+        } else {
+            update_instrument(&self.tx, new)?;
+            self.counts.updated += 1;
+        }
+        Ok(())
+    }
+
+    /// Commits when `read` (the reading of the file) and every row went well; otherwise
+    /// rolls back and reports every problem, by line.
+    pub fn finish(mut self, read: Result<()>) -> Result<ImportCounts> {
+        match read {
+            Ok(()) => {}
+            Err(Error::Invalid(mut problems)) => self.problems.append(&mut problems),
+            Err(other) => return Err(other),
+        }
+        if !self.problems.is_empty() {
+            self.problems.sort_by_key(|p| p.line);
+            return Err(Error::Invalid(self.problems));
+        }
+        self.tx.commit()?;
+        Ok(self.counts)
+    }
 }
 
 /// Levenshtein distance over chars, for suggestions.
@@ -339,66 +435,20 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Imports instruments in one transaction. Existing ids are an error naming each line,
-    /// unless `upsert`, which updates them.
-    pub fn import_instruments(
-        &mut self,
-        file: &str,
-        rows: &[Located<Instrument>],
-        upsert: bool,
-    ) -> Result<ImportCounts> {
+    /// Starts an instrument import: one transaction in which rows are written as they are
+    /// read (see [`crate::import::for_each_instrument`]); existing ids are an error naming
+    /// each line, unless `upsert`, which updates them.
+    pub fn import_instruments(&mut self, file: &str, upsert: bool) -> Result<InstrumentImport<'_>> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut counts = ImportCounts::default();
-        let mut problems = Vec::new();
-        let mut changed = Vec::new();
-        {
-            let mut existing = tx.prepare_cached(&format!(
-                "SELECT {INSTRUMENT_COLUMNS} FROM instrument WHERE id = ?1"
-            ))?;
-            let mut aliases = tx.prepare_cached(
-                "SELECT name FROM instrument_name WHERE instrument_id = ?1 AND kind = 'alias' ORDER BY name",
-            )?;
-            for row in rows {
-                let new = &row.value;
-                let old = existing
-                    .query_row([&new.id], instrument_from_row)
-                    .optional()?;
-                match old {
-                    None => {
-                        counts.inserted += 1;
-                        changed.push(new);
-                    }
-                    Some(_) if !upsert => problems.push(Problem::new(
-                        file,
-                        Some(row.line),
-                        Some("id"),
-                        format!(
-                            "instrument '{}' is already in the ledger (--upsert updates it)",
-                            new.id
-                        ),
-                    )),
-                    Some(mut old) => {
-                        old.aliases = aliases
-                            .query_map([&new.id], |r| r.get(0))?
-                            .collect::<rusqlite::Result<Vec<String>>>()?;
-                        if same_instrument(&old, new) {
-                            counts.unchanged += 1;
-                        } else {
-                            counts.updated += 1;
-                            changed.push(new);
-                        }
-                    }
-                }
-            }
-        }
-        if !problems.is_empty() {
-            return Err(Error::Invalid(problems));
-        }
-        write_instruments(&tx, changed.into_iter(), upsert)?;
-        tx.commit()?;
-        Ok(counts)
+        Ok(InstrumentImport {
+            tx,
+            file: file.to_string(),
+            upsert,
+            counts: ImportCounts::default(),
+            problems: Vec::new(),
+        })
     }
 
     /// The names the gazetteer matches in text: every state and instrument name (codes

@@ -87,7 +87,7 @@ fn load_reference(tx: &Transaction, shipped_records: bool) -> Result<()> {
         }
     }
     let instruments = reference::shipped_instruments()?;
-    super::catalogue::write_instruments(tx, instruments.iter(), true).map_err(|e| {
+    super::catalogue::write_instruments(tx, instruments.iter()).map_err(|e| {
         Error::ShippedData {
             file: "data/instruments.csv",
             message: e.to_string(),

@@ -15,7 +15,7 @@ use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 
-pub use catalogue::{ImportCounts, LedgerSummary};
+pub use catalogue::{ImportCounts, InstrumentImport, LedgerSummary};
 pub use events::{
     CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceMeta, Writer,
 };

@@ -58,8 +58,8 @@ struct Prepared {
     extraction: Option<Extraction>,
 }
 
-/// Hashes a chunk, drops nothing, and extracts (in parallel) those the ledger lacks.
-fn prepare(writer: &Writer, gazetteer: &Gazetteer, chunk: Vec<Document>) -> Result<Vec<Prepared>> {
+/// Hashes a chunk (in parallel) and marks the documents the ledger already holds.
+fn identify(writer: &Writer, chunk: Vec<Document>) -> Result<Vec<(Document, String, bool)>> {
     let hashed: Vec<(Document, String)> = chunk
         .into_par_iter()
         .map(|d| {
@@ -67,14 +67,20 @@ fn prepare(writer: &Writer, gazetteer: &Gazetteer, chunk: Vec<Document>) -> Resu
             (d, hash)
         })
         .collect();
-    let known: Vec<bool> = hashed
-        .iter()
-        .map(|(_, h)| writer.is_known(h))
-        .collect::<Result<_>>()?;
-    Ok(hashed
+    hashed
+        .into_iter()
+        .map(|(d, h)| {
+            let known = writer.is_known(&h)?;
+            Ok((d, h, known))
+        })
+        .collect()
+}
+
+/// Extracts (in parallel) the documents the ledger lacks.
+fn extract_chunk(gazetteer: &Gazetteer, chunk: Vec<(Document, String, bool)>) -> Vec<Prepared> {
+    chunk
         .into_par_iter()
-        .zip(known)
-        .map(|((document, hash), known)| {
+        .map(|(document, hash, known)| {
             let extraction = (!known).then(|| extract(&document, gazetteer));
             Prepared {
                 document,
@@ -82,7 +88,7 @@ fn prepare(writer: &Writer, gazetteer: &Gazetteer, chunk: Vec<Document>) -> Resu
                 extraction,
             }
         })
-        .collect())
+        .collect()
 }
 
 fn write_chunk(
@@ -129,9 +135,11 @@ pub fn ingest_file(
         ..IngestSummary::default()
     };
     let mut writer = ledger.writer()?;
-    let mut chunk = Vec::with_capacity(CHUNK);
     let mut documents = documents.peekable();
+    // While one chunk is extracted (on the thread pool), the one before it is written.
+    let mut pending: Vec<Prepared> = Vec::new();
     while documents.peek().is_some() {
+        let mut chunk = Vec::with_capacity(CHUNK);
         for item in documents.by_ref() {
             match item {
                 Ok(doc) => {
@@ -148,9 +156,16 @@ pub fn ingest_file(
                 Err(problem) => return Err(Error::invalid(problem)),
             }
         }
-        let prepared = prepare(&writer, gazetteer, std::mem::take(&mut chunk))?;
-        write_chunk(&mut writer, &prepared, &mut summary)?;
+        let identified = identify(&writer, chunk)?;
+        let (extracted, written) = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| extract_chunk(gazetteer, identified));
+            let written = write_chunk(&mut writer, &pending, &mut summary);
+            (worker.join(), written)
+        });
+        written?;
+        pending = extracted.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     }
+    write_chunk(&mut writer, &pending, &mut summary)?;
     writer.commit()?;
     Ok(summary)
 }

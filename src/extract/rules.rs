@@ -386,7 +386,8 @@ const CUE_TRIGGERS: &[&str] = &[
     "delivered",
 ];
 
-/// Whether a sentence holds any word a cue needs.
+/// Whether a sentence holds, at the start of a word, any word a cue needs (every cue
+/// pattern begins its words at a word boundary, so "input" or "department" do not count).
 pub fn may_have_cue(sentence: &str) -> bool {
     static TRIGGERS: OnceLock<AhoCorasick> = OnceLock::new();
     TRIGGERS
@@ -396,7 +397,13 @@ pub fn may_have_cue(sentence: &str) -> bool {
                 .build(CUE_TRIGGERS)
                 .expect("valid trigger words")
         })
-        .is_match(sentence)
+        .find_overlapping_iter(sentence)
+        .any(|m| {
+            !sentence[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        })
 }
 
 /// Every cue in `sentence` (which starts at byte `base` of the document), left to right,

@@ -334,7 +334,7 @@ ALIASES = {
     "UNTC-XXVII-7-c": ["Doha Amendment"],
     "UNTC-XXVII-7-d": ["Paris Agreement", "Paris climate agreement",
                        "Paris Climate Agreement", "Paris climate accord",
-                       "Paris Climate Accords"],
+                       "Paris Climate Accords", "Paris climate deal"],
     "UNTC-XXVII-8": ["Convention on Biological Diversity",
                      "UN Convention on Biological Diversity"],
     "UNTC-XXVII-8-a": ["Cartagena Protocol"],

@@ -356,30 +356,31 @@ fn the_ledger_path_comes_from_the_environment_when_not_given() {
     assert!(db.exists());
 }
 
-#[test]
-fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
+/// A ledger without the shipped records, holding one hand-entered entry on CETS-216.
+fn news_only_ledger_with_one_entry() -> Work {
     let work = Work::new();
     work.ok(&["init", "--no-records"]);
-    work.cmd()
-        .args([
-            "record",
-            "--state",
-            "AZE",
-            "--instrument",
-            "CETS-216",
-            "--action",
-            "signature",
-        ])
-        .args([
-            "--date",
-            "2023-10-30",
-            "--source",
-            "https://example.org",
-            "--quote",
-            "q",
-        ])
-        .assert()
-        .success();
+    work.ok(&[
+        "record",
+        "--state",
+        "AZE",
+        "--instrument",
+        "CETS-216",
+        "--action",
+        "signature",
+        "--date",
+        "2023-10-30",
+        "--source",
+        "https://example.org",
+        "--quote",
+        "q",
+    ]);
+    work
+}
+
+#[test]
+fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
+    let work = news_only_ledger_with_one_entry();
     {
         // Make it look as version 1 left it: without the index version 2 added.
         let conn = rusqlite::Connection::open(&work.db).expect("open");
@@ -410,28 +411,7 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
 
 #[test]
 fn upsert_updates_an_instrument_that_entries_cite() {
-    let work = Work::new();
-    work.ok(&["init", "--no-records"]);
-    work.cmd()
-        .args([
-            "record",
-            "--state",
-            "AZE",
-            "--instrument",
-            "CETS-216",
-            "--action",
-            "signature",
-        ])
-        .args([
-            "--date",
-            "2023-10-30",
-            "--source",
-            "https://example.org",
-            "--quote",
-            "q",
-        ])
-        .assert()
-        .success();
+    let work = news_only_ledger_with_one_entry();
     let csv = work.file(
         "fix.csv",
         "id,title,opened\nCETS-216,Council of Europe Convention against Trafficking in Human Organs,2015-03-25\n",

@@ -397,6 +397,7 @@ fn analyse<'t>(
             }
         })
         .collect();
+    let has_cues = !cues.is_empty();
     Facts {
         text,
         span,
@@ -406,8 +407,17 @@ fn analyse<'t>(
         instruments,
         titles,
         dateline_dates,
-        instrument_anaphors: instrument_anaphors(text, base),
-        state_anaphors: state_anaphors(text, base),
+        // Anaphora are resolved only for the acts of this sentence.
+        instrument_anaphors: if has_cues {
+            instrument_anaphors(text, base)
+        } else {
+            Vec::new()
+        },
+        state_anaphors: if has_cues {
+            state_anaphors(text, base)
+        } else {
+            Vec::new()
+        },
         dates,
         cues,
         date_owner,

@@ -279,9 +279,62 @@ fn gap_text(f: &Facts, start: usize, end: usize) -> String {
     out.replace("without reservation as to ratification", " ")
 }
 
+/// The instruments among a sentence's names. An instrument inside a longer unknown title
+/// ("the Amendment to the Montreal Protocol") is not what the sentence speaks of; one that
+/// carries the title's head word is ("the Council of Europe's Convention 108").
+fn named_instruments(
+    mentions: &[Mention],
+    titles: &[titles::Title],
+    gazetteer: &Gazetteer,
+) -> Vec<InstrumentMention> {
+    mentions
+        .iter()
+        .filter_map(|m| match m.target {
+            Target::Instrument(i) => Some(InstrumentMention {
+                id: gazetteer.instrument_id(i).to_string(),
+                span: m.span,
+                title: gazetteer.instrument_title(i).to_string(),
+            }),
+            Target::State(_) => None,
+        })
+        .filter(|i| {
+            !titles.iter().any(|t| {
+                t.span.start < i.span.start
+                    && i.span.end <= t.span.end + 1
+                    && !i.span.contains(&t.head)
+            })
+        })
+        .collect()
+}
+
+/// The titles of a sentence (`text` at `base`) that name no instrument it names.
+fn unresolved_titles<'a>(
+    text: &'a str,
+    base: usize,
+    titles: &'a [titles::Title],
+    instruments: &'a [InstrumentMention],
+) -> impl Iterator<Item = UnresolvedMention> + 'a {
+    titles
+        .iter()
+        .filter(|t| {
+            !instruments.iter().any(|i| {
+                i.span.contains(&t.head)
+                    || t.span.contains(&i.span) && i.span.start <= t.span.start + 4
+            })
+        })
+        .map(move |t| UnresolvedMention {
+            text: text
+                .get(t.span.start - base..t.span.end - base)
+                .unwrap_or("")
+                .to_string(),
+            span: t.span,
+        })
+}
+
 fn analyse<'t>(
     doc_text: &'t str,
     sentence: &Sentence,
+    cues: Vec<Cue>,
     gazetteer: &Gazetteer,
     published: Option<NaiveDate>,
 ) -> Facts<'t> {
@@ -291,7 +344,6 @@ fn analyse<'t>(
     let mentions: Vec<Mention> = gazetteer.find(text, base);
     let mut states: Vec<StateMention> = Vec::new();
     let mut all_state_codes = Vec::new();
-    let mut instruments = Vec::new();
     for m in &mentions {
         match m.target {
             Target::State(i) => {
@@ -326,29 +378,17 @@ fn analyse<'t>(
                     locative,
                 });
             }
-            Target::Instrument(i) => instruments.push(InstrumentMention {
-                id: gazetteer.instrument_id(i).to_string(),
-                span: m.span,
-                title: gazetteer.instrument_title(i).to_string(),
-            }),
+            Target::Instrument(_) => {}
         }
     }
     let titles = titles::treaty_titles(text, base);
-    // An instrument inside a longer unknown title ("the Amendment to the Montreal Protocol")
-    // is not what the sentence speaks of; one that carries the title's head word is
-    // ("the Council of Europe's Convention 108").
-    instruments.retain(|i| {
-        !titles.iter().any(|t| {
-            t.span.start < i.span.start && i.span.end <= t.span.end + 1 && !i.span.contains(&t.head)
-        })
-    });
+    let instruments = named_instruments(&mentions, &titles, gazetteer);
     let dateline_end = dateline_regex().find(text).map_or(0, |m| base + m.end());
     let (dateline_dates, dates): (Vec<DateMention>, Vec<DateMention>) =
         find_dates(text, base, published)
             .into_iter()
             .filter(|d| !instruments.iter().any(|i| i.span.contains(&d.span)))
             .partition(|d| d.span.end <= dateline_end);
-    let cues = rules::find_cues(text, base);
     let mut anchors: Vec<Span> = cues.iter().map(|c| c.span).collect();
     let mut reporting: Vec<Span> = Vec::new();
     for (re, is_reporting) in [(history_regex(), false), (reporting_regex(), true)] {
@@ -1423,12 +1463,58 @@ fn consolidate(mut found: Vec<Found>) -> Vec<Found> {
     found
 }
 
+/// The unresolved titles of a document, sentence by sentence: what [`extract`] gives for a
+/// document without a cue. Only sentences with a treaty-like title are searched for names.
+fn unresolved_in(
+    text: &str,
+    sentences: &[Sentence],
+    gazetteer: &Gazetteer,
+) -> Vec<UnresolvedMention> {
+    let mut unresolved = Vec::new();
+    for s in sentences {
+        let (base, sentence) = (s.span.start, &text[s.span.start..s.span.end]);
+        let titles = titles::treaty_titles(sentence, base);
+        if titles.is_empty() {
+            continue;
+        }
+        let instruments = named_instruments(&gazetteer.find(sentence, base), &titles, gazetteer);
+        unresolved.extend(unresolved_titles(sentence, base, &titles, &instruments));
+    }
+    unresolved
+}
+
 /// Extracts every claim a document makes, with the treaty-like titles it could not resolve.
 pub fn extract(doc: &Document, gazetteer: &Gazetteer) -> Extraction {
     let text = doc.text.as_str();
-    let facts: Vec<Facts> = sentences(text)
+    let sentences = sentences(text);
+    let cues: Vec<Vec<Cue>> = sentences
         .iter()
-        .map(|s| analyse(text, s, gazetteer, doc.published))
+        .map(|s| rules::find_cues(&text[s.span.start..s.span.end], s.span.start))
+        .collect();
+    // Every claim rests on a cue: a document without one (most news) has only its
+    // unresolved titles to give, and the rest of the analysis would find nothing.
+    if cues.iter().all(Vec::is_empty) {
+        return Extraction {
+            claims: Vec::new(),
+            unresolved: unresolved_in(text, &sentences, gazetteer),
+        };
+    }
+    analyse_document(doc, gazetteer, &sentences, cues)
+}
+
+/// The whole analysis of a document whose sentences and cues (one list per sentence) are
+/// found: every sentence's names, dates and anaphora, then the claims of each cue.
+fn analyse_document(
+    doc: &Document,
+    gazetteer: &Gazetteer,
+    sentences: &[Sentence],
+    cues: Vec<Vec<Cue>>,
+) -> Extraction {
+    let text = doc.text.as_str();
+    let facts: Vec<Facts> = sentences
+        .iter()
+        .zip(cues)
+        .map(|(s, cues)| analyse(text, s, cues, gazetteer, doc.published))
         .collect();
     let lead_paragraphs = lead_paragraphs(&facts);
     let lead = lead_date(&facts, doc.published, lead_paragraphs);
@@ -1442,18 +1528,12 @@ pub fn extract(doc: &Document, gazetteer: &Gazetteer) -> Extraction {
         for i in &f.instruments {
             memory.push_instrument(&i.id, i.span, f.slice(i.span.start, i.span.end), &i.title);
         }
-        for t in &f.titles {
-            let known = f.instruments.iter().any(|i| {
-                i.span.contains(&t.head)
-                    || t.span.contains(&i.span) && i.span.start <= t.span.start + 4
-            });
-            if !known {
-                unresolved.push(UnresolvedMention {
-                    text: f.slice(t.span.start, t.span.end).to_string(),
-                    span: t.span,
-                });
-            }
-        }
+        unresolved.extend(unresolved_titles(
+            f.text,
+            f.span.start,
+            &f.titles,
+            &f.instruments,
+        ));
         let carried: Vec<DateMention> = match k.checked_sub(1).and_then(|p| facts.get(p)) {
             Some(prev) if prev.paragraph == f.paragraph => free_dates(prev),
             _ => Vec::new(),

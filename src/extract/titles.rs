@@ -1,6 +1,10 @@
 //! Treaty-like titles that the gazetteer does not know ("the Convention on X"), kept so
 //! that a reader can see what the ledger could not resolve.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::model::{Span, MONTH_NAMES};
 
 const HEADS: &[&str] = &[
@@ -17,6 +21,12 @@ const HEADS: &[&str] = &[
     "Conventions",
     "Accords",
 ];
+
+/// The head words as substrings (a superset of the head words as tokens).
+fn head_words() -> &'static AhoCorasick {
+    static HEADS_AC: OnceLock<AhoCorasick> = OnceLock::new();
+    HEADS_AC.get_or_init(|| AhoCorasick::new(HEADS).expect("valid head words"))
+}
 
 const LINKS: &[&str] = &[
     "of",
@@ -98,6 +108,10 @@ pub struct Title {
 /// Capitalised treaty-like titles in `text` (at `base`): a head word ("Convention") with
 /// capitalised words before it or a linked capitalised complement after it.
 pub fn treaty_titles(text: &str, base: usize) -> Vec<Title> {
+    // Most sentences hold no head word at all: the tokens need not be made.
+    if !head_words().is_match(text) {
+        return Vec::new();
+    }
     let toks = tokens(text);
     let word = |i: usize| &text[toks[i].0..toks[i].1];
     let mut out = Vec::new();

@@ -156,45 +156,97 @@ fn split_paragraph(
     split_piece(text, start, end, paragraph, out);
 }
 
+/// The bytes at which a sentence may end: line breaks, terminators, and the first byte of
+/// the three-byte characters (among them '…'). Every other character can only end a
+/// sentence that has grown past [`MAX_SENTENCE`].
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table[0xE2] = true;
+    table
+};
+
 /// Splits `text[start..end]` (a paragraph or a piece of a long one) into sentences.
+///
+/// It jumps from one [`SPECIAL`] byte to the next; in between, only an over-long sentence
+/// is cut (at its first whitespace after [`MAX_SENTENCE`] bytes, or anywhere after twice
+/// that). `fast_split_equals_the_character_walk` checks it against a walk that looks at
+/// every character.
 fn split_piece(text: &str, start: usize, end: usize, paragraph: usize, out: &mut Vec<Sentence>) {
     let para = &text[start..end];
+    let bytes = para.as_bytes();
     let mut sentence_start = 0;
-    let chars: Vec<(usize, char)> = para.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
+    let mut at = 0;
+    while at < para.len() {
+        let next = bytes[at..]
+            .iter()
+            .position(|&b| SPECIAL[b as usize])
+            .map_or(para.len(), |k| at + k);
+        // The characters before `next` can only cut an over-long sentence.
+        while let Some(cut) = long_cut(para, at, next, sentence_start) {
+            push_trimmed(para, start, sentence_start, cut, paragraph, out);
+            sentence_start = cut;
+            at = cut + para[cut..].chars().next().map_or(1, char::len_utf8);
+        }
+        let Some(c) = para[next..].chars().next() else {
+            break;
+        };
+        let mut after = next + c.len_utf8();
         let mut cut: Option<usize> = None; // byte offset (in para) where the sentence ends
         if c == '\n' {
-            if hard_line_break(para, at) {
-                cut = Some(at);
+            if hard_line_break(para, next) {
+                cut = Some(next);
             }
         } else if matches!(c, '.' | '!' | '?' | '…') {
             // Take the closing quotes and brackets that follow the terminator.
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | ']' | '»')
-            {
-                j += 1;
-            }
-            let end_at = chars.get(j).map_or(para.len(), |&(b, _)| b);
-            let followed_by_space = chars.get(j).is_none_or(|&(_, n)| n.is_whitespace());
-            if followed_by_space && ends_sentence(para, at, c, end_at) {
+            let rest = &para[after..];
+            let quotes = rest
+                .char_indices()
+                .find(|&(_, q)| !matches!(q, '"' | '\'' | '”' | '’' | ')' | ']' | '»'))
+                .map_or(rest.len(), |(k, _)| k);
+            let end_at = after + quotes;
+            let followed_by_space = para[end_at..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace);
+            if followed_by_space && ends_sentence(para, next, c, end_at) {
                 cut = Some(end_at);
-                i = j.saturating_sub(1);
+                after = end_at;
             }
         }
-        let long = at - sentence_start;
+        let long = next - sentence_start;
         if cut.is_none() && long >= MAX_SENTENCE && (c.is_whitespace() || long >= 2 * MAX_SENTENCE)
         {
-            cut = Some(at);
+            cut = Some(next);
         }
         if let Some(cut) = cut {
             push_trimmed(para, start, sentence_start, cut, paragraph, out);
             sentence_start = cut;
         }
-        i += 1;
+        at = after;
     }
     push_trimmed(para, start, sentence_start, para.len(), paragraph, out);
+}
+
+/// Where, among the characters of `para[from..to]`, a sentence started at `sentence_start`
+/// is cut for its length: the first whitespace at least [`MAX_SENTENCE`] bytes in, or the
+/// first character at least twice that far in.
+fn long_cut(para: &str, from: usize, to: usize, sentence_start: usize) -> Option<usize> {
+    let mut from = from.max(sentence_start + MAX_SENTENCE);
+    if from >= to {
+        return None;
+    }
+    while !para.is_char_boundary(from) {
+        from += 1;
+    }
+    para[from..to]
+        .char_indices()
+        .map(|(k, c)| (from + k, c))
+        .find(|&(p, c)| c.is_whitespace() || p - sentence_start >= 2 * MAX_SENTENCE)
+        .map(|(p, _)| p)
 }
 
 fn push_trimmed(
@@ -280,6 +332,102 @@ fn ends_sentence(para: &str, at: usize, c: char, after: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
+
+    /// The rules of [`split_piece`], applied character by character.
+    fn split_piece_by_char(
+        text: &str,
+        start: usize,
+        end: usize,
+        paragraph: usize,
+        out: &mut Vec<Sentence>,
+    ) {
+        let para = &text[start..end];
+        let mut sentence_start = 0;
+        let chars: Vec<(usize, char)> = para.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            let mut cut: Option<usize> = None; // byte offset (in para) where the sentence ends
+            if c == '\n' {
+                if hard_line_break(para, at) {
+                    cut = Some(at);
+                }
+            } else if matches!(c, '.' | '!' | '?' | '…') {
+                // Take the closing quotes and brackets that follow the terminator.
+                let mut j = i + 1;
+                while j < chars.len()
+                    && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+                {
+                    j += 1;
+                }
+                let end_at = chars.get(j).map_or(para.len(), |&(b, _)| b);
+                let followed_by_space = chars.get(j).is_none_or(|&(_, n)| n.is_whitespace());
+                if followed_by_space && ends_sentence(para, at, c, end_at) {
+                    cut = Some(end_at);
+                    i = j.saturating_sub(1);
+                }
+            }
+            let long = at - sentence_start;
+            if cut.is_none()
+                && long >= MAX_SENTENCE
+                && (c.is_whitespace() || long >= 2 * MAX_SENTENCE)
+            {
+                cut = Some(at);
+            }
+            if let Some(cut) = cut {
+                push_trimmed(para, start, sentence_start, cut, paragraph, out);
+                sentence_start = cut;
+            }
+            i += 1;
+        }
+        push_trimmed(para, start, sentence_start, para.len(), paragraph, out);
+    }
+
+    /// Cuts `text` into pieces by both walks and compares them.
+    fn both_walks(text: &str) -> (Vec<Sentence>, Vec<Sentence>) {
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        split_piece(text, 0, text.len(), 0, &mut fast);
+        split_piece_by_char(text, 0, text.len(), 0, &mut slow);
+        (fast, slow)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_split_equals_the_character_walk(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[A-Za-z]{1,8}").expect("regex"),
+                    proptest::sample::select(vec![
+                        ".", ". ", "! ", "? ", "… ", "\n", "\n\n", " ", "U.S.", "No.", "Mr.",
+                        "3.5", "”", "’", "\"", ")", "é", "—", "“", "The", "e.g.", "J.", "  ",
+                        "\u{a0}", "\u{2028}", ",\n", "a\nb",
+                    ]).prop_map(str::to_string),
+                ],
+                0..400,
+            ),
+            glue in proptest::sample::select(vec!["", " "]),
+        ) {
+            let text = words.join(glue);
+            let (fast, slow) = both_walks(&text);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn fast_split_equals_the_character_walk_on_long_runs() {
+        for text in [
+            "word ".repeat(3_000),
+            "é".repeat(5_000),
+            format!("{}. Next one.", "x".repeat(4_500)),
+            format!("{} {}", "y".repeat(2_100), "z ".repeat(2_000)),
+            format!("{}…\" Then", "w ".repeat(1_500)),
+            "a\u{2003}".repeat(3_000),
+        ] {
+            let (fast, slow) = both_walks(&text);
+            assert_eq!(fast, slow);
+        }
+    }
 
     #[test]
     fn sentences_without_an_end_are_cut_to_a_readable_length() {

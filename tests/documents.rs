@@ -619,6 +619,10 @@ fn tricky_text() -> impl Strategy<Value = String> {
         Just("\",\"published\":".to_string()),
         Just("\"}".to_string()),
         Just("\n".to_string()),
+        Just("  ".to_string()),
+        Just("\t \u{a0}".to_string()),
+        Just(" \u{2028}\u{3000}".to_string()),
+        Just(" \u{85}".to_string()),
         "[a-zA-Zé€ ]{0,6}",
         any::<char>().prop_map(String::from),
     ];
@@ -658,5 +662,31 @@ proptest! {
         let folded = normalise(&text);
         prop_assert_eq!(normalise(&folded), folded.clone());
         prop_assert_eq!(normalise(&text.replace('\n', "\r\n")), folded);
+    }
+
+    #[test]
+    fn the_source_hash_is_the_hash_of_the_text_with_whitespace_folded(text in tricky_text()) {
+        let folded = text
+            .split(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        prop_assert_eq!(normalise(&text), folded.clone());
+        prop_assert_eq!(source_hash(&text), content_hash(&folded));
+    }
+}
+
+/// Every character that `normalise` folds, each between two words, folds to one space.
+#[test]
+fn every_unicode_space_and_the_byte_order_mark_fold() {
+    let folding: Vec<char> = (0..=0x10FFFF_u32)
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_whitespace() || *c == '\u{feff}')
+        .collect();
+    assert!(folding.len() > 20);
+    for c in folding {
+        let text = format!("a{c}b a {c}b a{c} b");
+        assert_eq!(normalise(&text), "a b a b a b", "U+{:04X}", u32::from(c));
+        assert_eq!(source_hash(&text), content_hash("a b a b a b"));
     }
 }

@@ -442,32 +442,161 @@ fn read_whole<R: Read>(origin: &str, mut input: R) -> Result<String, Problem> {
 /// the ends trimmed.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let words = text
-        .split(|c: char| c.is_whitespace() || c == '\u{feff}')
-        .filter(|w| !w.is_empty());
-    for word in words {
+    for run in NormalRuns::new(text) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(run);
     }
     out
 }
 
+/// Whether a character is folded by [`normalise`].
+fn folds(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// The stretches of a text that [`normalise`] keeps as they are, in order: joined by one
+/// space, they are the normalised text. A stretch ends at whitespace that is not a single
+/// plain space between two words, so running text comes in a few long slices, which is
+/// what lets [`source_hash`] hash a document without copying it.
+struct NormalRuns<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> NormalRuns<'t> {
+    fn new(text: &'t str) -> Self {
+        NormalRuns { text, at: 0 }
+    }
+
+    /// Whether the character at byte `i` (a character boundary) folds, and its length.
+    #[inline]
+    fn folds_at(&self, i: usize) -> Option<(bool, usize)> {
+        let b = *self.text.as_bytes().get(i)?;
+        if b.is_ascii() {
+            return Some((matches!(b, b'\t'..=b'\r' | b' '), 1));
+        }
+        let c = self.text[i..].chars().next()?;
+        Some((folds(c), c.len_utf8()))
+    }
+}
+
+impl<'t> Iterator for NormalRuns<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        // Skip the whitespace before the stretch.
+        while let Some((true, len)) = self.folds_at(self.at) {
+            self.at += len;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            if plain_eight(bytes, i) {
+                i += 8;
+                continue;
+            }
+            // A byte that cannot start a folding character stays, and so does a plain space
+            // before one: the bulk of any text.
+            if !MAY_FOLD[usize::from(b)] {
+                i += 1;
+                continue;
+            }
+            if b == b' ' && bytes.get(i + 1).is_some_and(|n| !MAY_FOLD[usize::from(*n)]) {
+                i += 2;
+                continue;
+            }
+            match self.folds_at(i) {
+                Some((false, len)) => i += len,
+                // One plain space before a character that stays, stays.
+                Some((true, 1))
+                    if b == b' ' && matches!(self.folds_at(i + 1), Some((false, _))) =>
+                {
+                    i += 1
+                }
+                _ => break,
+            }
+        }
+        self.at = i;
+        (i > start).then(|| &self.text[start..i])
+    }
+}
+
+/// Whether the eight bytes at `i` certainly stay as they are: none is a control byte or
+/// non-ASCII, and every space among them is followed by a byte that is neither (the ninth
+/// byte included). Checked on whole words of eight bytes; a `false` may be wrong, a `true`
+/// never is.
+#[inline]
+fn plain_eight(bytes: &[u8], i: usize) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    let (Some(here), Some(next)) = (bytes.get(i..i + 8), bytes.get(i + 1..i + 9)) else {
+        return false;
+    };
+    let word = |b: &[u8]| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(b);
+        u64::from_le_bytes(eight)
+    };
+    let (x, y) = (word(here), word(next));
+    // The high bit of each byte below `n` (for `n` up to 0x80) or from 0x80: never missed,
+    // though a byte after a flagged one may be flagged too.
+    let below = |v: u64, n: u64| (v.wrapping_sub(ONES * n) & !v | v) & HIGH;
+    let spaces = {
+        let z = x ^ SPACES;
+        z.wrapping_sub(ONES) & !z & HIGH
+    };
+    below(x, 0x20) | (spaces & below(y, 0x21)) == 0
+}
+
+/// The bytes that may start a character [`normalise`] folds: ASCII whitespace and the lead
+/// bytes of the Unicode spaces (U+0085, U+00A0, U+1680, U+2000 to U+205F, U+3000) and of
+/// the byte-order mark U+FEFF. No other byte starts one.
+const MAY_FOLD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b'\t';
+    while b <= b'\r' {
+        table[b as usize] = true;
+        b += 1;
+    }
+    table[b' ' as usize] = true;
+    table[0xC2] = true;
+    table[0xE1] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
+    table[0xEF] = true;
+    table
+};
+
 /// SHA-256 of the text's UTF-8 bytes, as 64 lowercase hex digits.
 pub fn content_hash(text: &str) -> String {
-    use std::fmt::Write;
-    let digest = Sha256::digest(text.as_bytes());
-    let mut hex = String::with_capacity(64);
+    hex_digest(Sha256::digest(text.as_bytes()).as_slice())
+}
+
+fn hex_digest(digest: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(2 * digest.len());
     for byte in digest {
-        let _ = write!(hex, "{byte:02x}");
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 15)]));
     }
     hex
 }
 
-/// The hash that identifies a source: [`content_hash`] of its [`normalise`]d text.
+/// The hash that identifies a source: [`content_hash`] of its [`normalise`]d text, computed
+/// from the text's stretches without making the normalised copy.
 pub fn source_hash(text: &str) -> String {
-    content_hash(&normalise(text))
+    let mut hasher = Sha256::new();
+    for (k, run) in NormalRuns::new(text).enumerate() {
+        if k > 0 {
+            hasher.update(b" ");
+        }
+        hasher.update(run.as_bytes());
+    }
+    hex_digest(hasher.finalize().as_slice())
 }
 
 /// A publication date: `YYYY-MM-DD`, or the date part of an RFC 3339 timestamp

@@ -1,7 +1,9 @@
 //! The ingest pipeline: documents in, sources, events and citations out. Reading is
-//! streamed, extraction runs in parallel over a chunk of documents, and one writer records
-//! the chunk. Every file is one transaction: a malformed record fails the whole file (or,
+//! streamed; one thread prepares a chunk of documents at a time (hash, known-document
+//! check, extraction, in parallel) while the calling thread records the chunk before. Every file is one transaction: a malformed record fails the whole file (or,
 //! with `keep_going`, is reported and skipped) and a failed file leaves the ledger as it was.
+
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -10,7 +12,7 @@ use crate::document::source_hash;
 use crate::error::{Error, Problem, Result};
 use crate::extract::extract;
 use crate::gazetteer::Gazetteer;
-use crate::ledger::{Ledger, Writer};
+use crate::ledger::{Ledger, SourceIndex, Writer};
 use crate::model::{Document, Extraction};
 
 /// Documents extracted together before they are written.
@@ -58,8 +60,23 @@ struct Prepared {
     extraction: Option<Extraction>,
 }
 
-/// Hashes a chunk (in parallel) and marks the documents the ledger already holds.
-fn identify(writer: &Writer, chunk: Vec<Document>) -> Result<Vec<(Document, String, bool)>> {
+/// A chunk of documents ready to write, with the malformed records skipped on the way.
+struct Batch {
+    prepared: Vec<Prepared>,
+    skipped: Vec<Problem>,
+}
+
+/// Chunks in flight between the preparing thread and the writer.
+const DEPTH: usize = 2;
+
+/// Hashes a chunk, marks the documents the ledger already holds, and extracts the others,
+/// in parallel. Without an index (a ledger in memory) nothing counts as known here; the
+/// writer still records a known document only once.
+fn prepare_chunk(
+    gazetteer: &Gazetteer,
+    index: Option<&SourceIndex>,
+    chunk: Vec<Document>,
+) -> Result<Vec<Prepared>> {
     let hashed: Vec<(Document, String)> = chunk
         .into_par_iter()
         .map(|d| {
@@ -67,18 +84,17 @@ fn identify(writer: &Writer, chunk: Vec<Document>) -> Result<Vec<(Document, Stri
             (d, hash)
         })
         .collect();
-    hashed
+    let identified = hashed
         .into_iter()
         .map(|(d, h)| {
-            let known = writer.is_known(&h)?;
+            let known = match index {
+                Some(index) => index.contains(&h)?,
+                None => false,
+            };
             Ok((d, h, known))
         })
-        .collect()
-}
-
-/// Extracts (in parallel) the documents the ledger lacks.
-fn extract_chunk(gazetteer: &Gazetteer, chunk: Vec<(Document, String, bool)>) -> Vec<Prepared> {
-    chunk
+        .collect::<Result<Vec<_>>>()?;
+    Ok(identified
         .into_par_iter()
         .map(|(document, hash, known)| {
             let extraction = (!known).then(|| extract(&document, gazetteer));
@@ -88,7 +104,47 @@ fn extract_chunk(gazetteer: &Gazetteer, chunk: Vec<(Document, String, bool)>) ->
                 extraction,
             }
         })
-        .collect()
+        .collect())
+}
+
+/// Reads the documents a chunk at a time and sends each chunk, prepared, to the writer. A
+/// malformed record ends the file with its problem unless `keep_going`. Stops when the
+/// writer hangs up.
+fn prepare_all(
+    documents: impl Iterator<Item = std::result::Result<Document, Problem>>,
+    gazetteer: &Gazetteer,
+    index: Option<SourceIndex>,
+    options: IngestOptions,
+    mut progress: impl FnMut(&Document),
+    to_writer: SyncSender<Result<Batch>>,
+) {
+    let mut documents = documents.peekable();
+    while documents.peek().is_some() {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut skipped = Vec::new();
+        for item in documents.by_ref() {
+            match item {
+                Ok(doc) => {
+                    progress(&doc);
+                    chunk.push(doc);
+                    if chunk.len() == CHUNK {
+                        break;
+                    }
+                }
+                Err(problem) if options.keep_going => skipped.push(problem),
+                Err(problem) => {
+                    let _ = to_writer.send(Err(Error::invalid(problem)));
+                    return;
+                }
+            }
+        }
+        let batch = prepare_chunk(gazetteer, index.as_ref(), chunk)
+            .map(|prepared| Batch { prepared, skipped });
+        let failed = batch.is_err();
+        if to_writer.send(batch).is_err() || failed {
+            return;
+        }
+    }
 }
 
 fn write_chunk(
@@ -122,50 +178,44 @@ fn write_chunk(
 
 /// Ingests the documents of one file in one transaction. A malformed record fails the
 /// file (nothing of it is written) unless `keep_going`, which reports it in `skipped`.
+///
+/// Two threads share the work: one reads the documents and prepares them a chunk at a time
+/// (hashing, the check for known documents, extraction: all in parallel), the calling
+/// thread writes each chunk as it comes, in order.
 pub fn ingest_file(
     ledger: &mut Ledger,
     gazetteer: &Gazetteer,
-    documents: impl Iterator<Item = std::result::Result<Document, Problem>>,
+    documents: impl Iterator<Item = std::result::Result<Document, Problem>> + Send,
     options: IngestOptions,
     skipped: &mut Vec<Problem>,
-    mut progress: impl FnMut(&Document),
+    progress: impl FnMut(&Document) + Send,
 ) -> Result<IngestSummary> {
     let mut summary = IngestSummary {
         files: 1,
         ..IngestSummary::default()
     };
+    let index = ledger.source_index()?;
     let mut writer = ledger.writer()?;
-    let mut documents = documents.peekable();
-    // While one chunk is extracted (on the thread pool), the one before it is written.
-    let mut pending: Vec<Prepared> = Vec::new();
-    while documents.peek().is_some() {
-        let mut chunk = Vec::with_capacity(CHUNK);
-        for item in documents.by_ref() {
-            match item {
-                Ok(doc) => {
-                    progress(&doc);
-                    chunk.push(doc);
-                    if chunk.len() == CHUNK {
-                        break;
-                    }
-                }
-                Err(problem) if options.keep_going => {
-                    summary.records_skipped += 1;
-                    skipped.push(problem);
-                }
-                Err(problem) => return Err(Error::invalid(problem)),
+    let (to_writer, batches) = sync_channel(DEPTH);
+    std::thread::scope(|scope| {
+        let preparing = scope
+            .spawn(move || prepare_all(documents, gazetteer, index, options, progress, to_writer));
+        let written = (|| -> Result<()> {
+            for batch in &batches {
+                let batch = batch?;
+                summary.records_skipped += batch.skipped.len();
+                skipped.extend(batch.skipped);
+                write_chunk(&mut writer, &batch.prepared, &mut summary)?;
             }
+            Ok(())
+        })();
+        // Hang up first, so that a preparing thread waiting to send sees the writer gone.
+        drop(batches);
+        if let Err(panic) = preparing.join() {
+            std::panic::resume_unwind(panic);
         }
-        let identified = identify(&writer, chunk)?;
-        let (extracted, written) = std::thread::scope(|scope| {
-            let worker = scope.spawn(|| extract_chunk(gazetteer, identified));
-            let written = write_chunk(&mut writer, &pending, &mut summary);
-            (worker.join(), written)
-        });
-        written?;
-        pending = extracted.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    }
-    write_chunk(&mut writer, &pending, &mut summary)?;
+        written
+    })?;
     writer.commit()?;
     Ok(summary)
 }

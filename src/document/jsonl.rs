@@ -1,9 +1,12 @@
 //! JSON Lines: one article per line, `{"url","title","published","publisher","text"}` and an
-//! optional `"author"`. Streamed a line at a time, so a file of any size is never held
-//! whole; a bad line is one `Err` in the stream, naming `FILE:LINE` and the field.
+//! optional `"author"`. Streamed a batch of lines at a time (parsed in parallel), so a file
+//! of any size is never held whole; a bad line is one `Err` in the stream, naming
+//! `FILE:LINE` and the field.
 
+use std::collections::VecDeque;
 use std::io::BufRead;
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::{parse_published, prefix, Documents, Format, Reader};
@@ -21,17 +24,23 @@ impl Reader for JsonlReader {
     }
 }
 
+/// How many lines are read, then parsed in parallel, at a time.
+const BATCH: usize = 256;
+
 /// The documents of a JSON Lines stream, one per non-blank line, read as they are asked
-/// for. Each document's origin is `FILE:LINE`. A malformed line (bad JSON, missing or
-/// empty `text`, a field of the wrong type, a bad `published` date) is an `Err` naming the
-/// line and the field, and the lines after it are still read. A stream with no document
-/// line at all gives one "empty file" problem.
+/// for (a batch of lines at a time, parsed in parallel). Each document's origin is
+/// `FILE:LINE`. A malformed line (bad JSON, missing or empty `text`, a field of the wrong
+/// type, a bad `published` date) is an `Err` naming the line and the field, and the lines
+/// after it are still read. A stream with no document line at all gives one "empty file"
+/// problem.
 pub fn read_jsonl<R: BufRead>(origin: &str, reader: R) -> JsonlDocuments<R> {
     JsonlDocuments {
         origin: origin.to_string(),
         reader,
         line: 0,
         buf: Vec::new(),
+        lines: Vec::new(),
+        ready: VecDeque::new(),
         seen: false,
         done: false,
     }
@@ -43,50 +52,73 @@ pub struct JsonlDocuments<R> {
     reader: R,
     /// The number of the last line read (1-based).
     line: u64,
+    /// The non-blank lines of the batch, one after another, and where each is.
     buf: Vec<u8>,
+    lines: Vec<(u64, usize, usize)>,
+    /// What the batch read gives, in order.
+    ready: VecDeque<Result<Document, Problem>>,
     /// Whether a non-blank line was met.
     seen: bool,
     done: bool,
+}
+
+impl<R: BufRead> JsonlDocuments<R> {
+    /// Reads the next batch of lines and parses them (in parallel) into `ready`, followed
+    /// by the problem that ended the stream, if any.
+    fn fill(&mut self) {
+        self.buf.clear();
+        self.lines.clear();
+        let mut last: Option<Problem> = None;
+        while self.lines.len() < BATCH {
+            let start = self.buf.len();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => {
+                    self.done = true;
+                    if !self.seen {
+                        last = Some(Problem::new(self.origin.as_str(), None, None, "empty file"));
+                    }
+                    break;
+                }
+                Ok(_) => {
+                    self.line += 1;
+                    if self.buf[start..].iter().all(u8::is_ascii_whitespace) {
+                        self.buf.truncate(start);
+                        continue;
+                    }
+                    self.seen = true;
+                    self.lines.push((self.line, start, self.buf.len()));
+                }
+                Err(e) => {
+                    self.done = true;
+                    last = Some(Problem::new(
+                        self.origin.as_str(),
+                        Some(self.line + 1),
+                        None,
+                        format!("cannot read: {e}"),
+                    ));
+                    break;
+                }
+            }
+        }
+        let (origin, buf) = (self.origin.as_str(), self.buf.as_slice());
+        let parsed: Vec<Result<Document, Problem>> = self
+            .lines
+            .par_iter()
+            .map(|&(line, start, end)| parse_line(origin, line, &buf[start..end]))
+            .collect();
+        self.ready.extend(parsed);
+        self.ready.extend(last.map(Err));
+    }
 }
 
 impl<R: BufRead> Iterator for JsonlDocuments<R> {
     type Item = Result<Document, Problem>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        while !self.done {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => {
-                    self.done = true;
-                    if !self.seen {
-                        return Some(Err(Problem::new(
-                            self.origin.as_str(),
-                            None,
-                            None,
-                            "empty file",
-                        )));
-                    }
-                }
-                Ok(_) => {
-                    self.line += 1;
-                    if self.buf.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    self.seen = true;
-                    return Some(parse_line(&self.origin, self.line, &self.buf));
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(Problem::new(
-                        self.origin.as_str(),
-                        Some(self.line + 1),
-                        None,
-                        format!("cannot read: {e}"),
-                    )));
-                }
-            }
+        while self.ready.is_empty() && !self.done {
+            self.fill();
         }
-        None
+        self.ready.pop_front()
     }
 }
 

@@ -82,6 +82,22 @@ pub struct EventEntry {
     pub citations: Vec<CitationEntry>,
 }
 
+/// Which sources a ledger file holds, asked through a connection of its own (see
+/// [`Ledger::source_index`]): it sees what is committed, not what an open writer wrote.
+pub struct SourceIndex {
+    conn: Connection,
+}
+
+impl SourceIndex {
+    /// Whether a source with this hash is recorded.
+    pub fn contains(&self, hash: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM source WHERE hash = ?1")?
+            .exists([hash])?)
+    }
+}
+
 /// A write transaction: every source recorded through it lands together or not at all.
 pub struct Writer<'a> {
     tx: Transaction<'a>,
@@ -343,6 +359,21 @@ impl Ledger {
                 .conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
         })
+    }
+
+    /// A second connection to the ledger file, read-only, that tells which sources are
+    /// recorded (committed) while a [`Writer`] of this ledger is open on another thread.
+    /// `None` for a ledger in memory, which no second connection can see.
+    pub fn source_index(&self) -> Result<Option<SourceIndex>> {
+        let Some(path) = self.conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        Ok(Some(SourceIndex { conn }))
     }
 
     /// Whether a source with this hash is already recorded.

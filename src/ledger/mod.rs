@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 pub use catalogue::{ImportCounts, InstrumentImport, LedgerSummary};
 pub use events::{
-    CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceMeta, Writer,
+    CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceIndex, SourceMeta, Writer,
 };
 pub use migrate::SCHEMA_VERSION;
 pub use records::{RecordImport, SHIPPED_UNTC_AS_OF};

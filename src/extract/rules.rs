@@ -6,8 +6,6 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
-
 use regex::Regex;
 
 use crate::model::{Action, Span, Stage};
@@ -266,7 +264,8 @@ fn cue_patterns() -> &'static [CuePattern] {
             ),
             (
                 Kind::Fixed(Signature, Form::Active, None, false),
-                &["signed", "signs", "inked", "inks", "co-signed"],
+                // "co-signed" holds "signed" after a hyphen: at a word start.
+                &["signed", "signs", "inked", "inks"],
                 r"(?i)\b(?:signed|signs|inked|inks|co-signed)\b".into(),
             ),
             (
@@ -397,56 +396,110 @@ fn is_pluperfect(sentence: &str, start: usize, cue_text: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case("had") || w.eq_ignore_ascii_case("'d"))
 }
 
-/// The trigger words of every cue pattern in one automaton, and for each trigger word the
-/// patterns (bits of a mask, by their place in [`cue_patterns`]) it opens.
+/// The trigger words of every cue pattern, by their first two letters (lower case): for
+/// each word, the patterns (bits of a mask, by their place in [`cue_patterns`]) it opens.
 struct Triggers {
-    automaton: AhoCorasick,
-    masks: Vec<u64>,
+    by_start: Vec<Vec<(&'static str, u64)>>,
+    /// The slots that hold a trigger word: a bit for each second letter, by first letter.
+    starts: [u32; 26],
+}
+
+/// The slot of a word's first two letters in [`Triggers::by_start`].
+fn slot(a: u8, b: u8) -> Option<usize> {
+    (a.is_ascii_alphabetic() && b.is_ascii_alphabetic()).then(|| {
+        usize::from(a.to_ascii_lowercase() - b'a') * 26 + usize::from(b.to_ascii_lowercase() - b'a')
+    })
+}
+
+impl Triggers {
+    /// The patterns opened by the trigger words that `rest` begins with (any case).
+    #[inline]
+    fn opened_at(&self, rest: &[u8]) -> u64 {
+        let (Some(&a), Some(&b)) = (rest.first(), rest.get(1)) else {
+            return 0;
+        };
+        let Some(k) = slot(a, b) else {
+            return 0;
+        };
+        if self.starts[k / 26] & (1 << (k % 26)) == 0 {
+            return 0;
+        }
+        let Some(words) = self.by_start.get(k) else {
+            return 0;
+        };
+        words
+            .iter()
+            .filter(|(w, _)| {
+                rest.get(..w.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(w.as_bytes()))
+            })
+            .fold(0, |mask, (_, m)| mask | m)
+    }
 }
 
 fn triggers() -> &'static Triggers {
     static TRIGGERS: OnceLock<Triggers> = OnceLock::new();
     TRIGGERS.get_or_init(|| {
-        let mut words: Vec<&str> = Vec::new();
-        let mut masks: Vec<u64> = Vec::new();
+        let mut by_start: Vec<Vec<(&'static str, u64)>> = vec![Vec::new(); 26 * 26];
         for (bit, pattern) in cue_patterns().iter().enumerate() {
             for &word in pattern.triggers {
-                let at = words.iter().position(|w| *w == word).unwrap_or_else(|| {
-                    words.push(word);
-                    masks.push(0);
-                    words.len() - 1
-                });
-                masks[at] |= 1 << bit;
+                let w = word.as_bytes();
+                let k = match (w.len() >= 2, w.iter().all(u8::is_ascii_lowercase)) {
+                    (true, true) => slot(w[0], w[1]),
+                    _ => None,
+                }
+                .expect("trigger words are lower-case letters, two or more");
+                match by_start[k].iter_mut().find(|(x, _)| *x == word) {
+                    Some((_, mask)) => *mask |= 1 << bit,
+                    None => by_start[k].push((word, 1 << bit)),
+                }
             }
         }
-        Triggers {
-            automaton: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&words)
-                .expect("valid trigger words"),
-            masks,
+        let mut starts = [0u32; 26];
+        for (k, words) in by_start.iter().enumerate() {
+            if !words.is_empty() {
+                starts[k / 26] |= 1 << (k % 26);
+            }
         }
+        Triggers { by_start, starts }
     })
 }
 
 /// The cue patterns (a mask over [`cue_patterns`]) that may match in `sentence`: those with
-/// a trigger word at the start of a word (where the regex's `\b` or `\s` puts it). Most
-/// sentences of the news report no act and open none or one, so this one pass replaces
-/// some thirty regex searches. A sentence holding a letter that matches an ASCII one only
-/// under Unicode case folding (long s, the Kelvin sign) opens every pattern.
+/// a trigger word at the start of a word (where the regexes' `\b` or `\s` puts every
+/// trigger word: after a character that is not a word character). Most sentences of the
+/// news report no act and open none or one, so this one pass over the bytes replaces some
+/// thirty regex searches. A sentence with a letter that matches an ASCII one only under
+/// Unicode case folding (long s, the Kelvin sign) opens every pattern.
 fn possible_cues(sentence: &str) -> u64 {
-    if sentence.contains(['\u{17f}', '\u{212a}']) {
-        return u64::MAX;
-    }
     let t = triggers();
+    let bytes = sentence.as_bytes();
+    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut mask = 0;
-    for m in t.automaton.find_overlapping_iter(sentence) {
-        let word_start = !sentence[..m.start()]
-            .chars()
-            .next_back()
-            .is_some_and(regex_syntax::is_word_character);
-        if word_start {
-            mask |= t.masks[m.pattern().as_usize()];
+    let mut after_word = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if !word_byte(b) {
+                after_word = false;
+                i += 1;
+                continue;
+            }
+            if !after_word && b.is_ascii_alphabetic() {
+                mask |= t.opened_at(&bytes[i..]);
+            }
+            // The rest of the word holds no word start.
+            i += 1 + bytes[i + 1..].iter().take_while(|&&b| word_byte(b)).count();
+            after_word = true;
+        } else {
+            let Some(c) = sentence.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            if matches!(c, '\u{17f}' | '\u{212a}') {
+                return u64::MAX;
+            }
+            after_word = regex_syntax::is_word_character(c);
+            i += c.len_utf8();
         }
     }
     mask
@@ -455,14 +508,14 @@ fn possible_cues(sentence: &str) -> u64 {
 /// Every cue in `sentence` (which starts at byte `base` of the document), left to right,
 /// without overlaps: the earlier pattern in the list wins a tie.
 pub fn find_cues(sentence: &str, base: usize) -> Vec<Cue> {
-    match possible_cues(sentence) {
-        0 => Vec::new(),
-        mask => cues_of(sentence, base, mask),
-    }
+    cues_of(sentence, base, possible_cues(sentence))
 }
 
 /// The cues of the patterns in `mask`.
 fn cues_of(sentence: &str, base: usize, mask: u64) -> Vec<Cue> {
+    if mask == 0 {
+        return Vec::new();
+    }
     let mut found: Vec<Cue> = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
     for (bit, pattern) in cue_patterns().iter().enumerate() {

@@ -1,10 +1,6 @@
 //! Treaty-like titles that the gazetteer does not know ("the Convention on X"), kept so
 //! that a reader can see what the ledger could not resolve.
 
-use std::sync::OnceLock;
-
-use aho_corasick::AhoCorasick;
-
 use crate::model::{Span, MONTH_NAMES};
 
 const HEADS: &[&str] = &[
@@ -22,10 +18,14 @@ const HEADS: &[&str] = &[
     "Accords",
 ];
 
-/// The head words as substrings (a superset of the head words as tokens).
-fn head_words() -> &'static AhoCorasick {
-    static HEADS_AC: OnceLock<AhoCorasick> = OnceLock::new();
-    HEADS_AC.get_or_init(|| AhoCorasick::new(HEADS).expect("valid head words"))
+/// Whether a head word occurs in `text`, as a substring (so wherever it is a token): a
+/// look at each capital letter a head word starts with.
+fn holds_head_word(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, b)| {
+        matches!(b, b'C' | b'T' | b'P' | b'A' | b'S')
+            && HEADS.iter().any(|h| bytes[i..].starts_with(h.as_bytes()))
+    })
 }
 
 const LINKS: &[&str] = &[
@@ -109,7 +109,7 @@ pub struct Title {
 /// capitalised words before it or a linked capitalised complement after it.
 pub fn treaty_titles(text: &str, base: usize) -> Vec<Title> {
     // Most sentences hold no head word at all: the tokens need not be made.
-    if !head_words().is_match(text) {
+    if !holds_head_word(text) {
         return Vec::new();
     }
     let toks = tokens(text);

@@ -13,17 +13,6 @@ pub struct Sentence {
     pub paragraph: usize,
 }
 
-/// Words that take a full stop without ending a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Maj", "Capt", "Cpt", "Sgt", "Adm", "Gov",
-    "Sen", "Rep", "Reps", "St", "Ste", "Jr", "Sr", "No", "Nos", "no", "nos", "Art", "Arts", "art",
-    "arts", "Para", "para", "paras", "Vol", "vol", "p", "pp", "cf", "Cf", "vs", "v", "Jan", "Feb",
-    "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Inc", "Ltd", "Co",
-    "Corp", "approx", "Mt", "Rev", "Hon", "Amb", "Sec", "Dept", "Fig", "fig", "ch", "Ch", "sec",
-    "Sect", "Messrs", "Mme", "Mlle", "Pres", "Min", "Gov't", "Univ", "Est", "est", "ca", "Nr",
-    "nr", "Doc", "doc", "Rs",
-];
-
 /// Words that commonly open a sentence: after "U.S." they mean the sentence ended there.
 const SENTENCE_OPENERS: &[&str] = &[
     "The",
@@ -98,7 +87,8 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut pos = start;
     // Walk line by line; a blank line closes the paragraph.
     while pos <= text.len() {
-        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line_end =
+            memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
         let line = &text[pos..line_end];
         if line.trim().is_empty() {
             if let Some(ps) = para_start.take() {
@@ -156,23 +146,11 @@ fn split_paragraph(
     split_piece(text, start, end, paragraph, out);
 }
 
-/// The bytes at which a sentence may end: line breaks, terminators, and the first byte of
-/// the three-byte characters (among them '…'). Every other character can only end a
-/// sentence that has grown past [`MAX_SENTENCE`].
-const SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'\n' as usize] = true;
-    table[b'.' as usize] = true;
-    table[b'!' as usize] = true;
-    table[b'?' as usize] = true;
-    table[0xE2] = true;
-    table
-};
-
 /// Splits `text[start..end]` (a paragraph or a piece of a long one) into sentences.
 ///
-/// It jumps from one [`SPECIAL`] byte to the next; in between, only an over-long sentence
-/// is cut (at its first whitespace after [`MAX_SENTENCE`] bytes, or anywhere after twice
+/// It jumps from one byte where a sentence may end to the next (line breaks, terminators,
+/// and the first byte of the three-byte characters, '…' among them); in between, only an
+/// over-long sentence is cut (at its first whitespace after [`MAX_SENTENCE`] bytes, or anywhere after twice
 /// that). `fast_split_equals_the_character_walk` checks it against a walk that looks at
 /// every character.
 fn split_piece(text: &str, start: usize, end: usize, paragraph: usize, out: &mut Vec<Sentence>) {
@@ -180,11 +158,17 @@ fn split_piece(text: &str, start: usize, end: usize, paragraph: usize, out: &mut
     let bytes = para.as_bytes();
     let mut sentence_start = 0;
     let mut at = 0;
+    // The next '!' or '?' at or after `at` (rare: searched for again only once passed).
+    let next_exclamation =
+        |from: usize| memchr::memchr2(b'!', b'?', &bytes[from..]).map_or(para.len(), |k| from + k);
+    let mut exclamation = next_exclamation(0);
     while at < para.len() {
-        let next = bytes[at..]
-            .iter()
-            .position(|&b| SPECIAL[b as usize])
-            .map_or(para.len(), |k| at + k);
+        if exclamation < at {
+            exclamation = next_exclamation(at);
+        }
+        let next = memchr::memchr3(b'.', b'\n', 0xE2, &bytes[at..])
+            .map_or(para.len(), |k| at + k)
+            .min(exclamation);
         // The characters before `next` can only cut an over-long sentence.
         while let Some(cut) = long_cut(para, at, next, sentence_start) {
             push_trimmed(para, start, sentence_start, cut, paragraph, out);
@@ -308,11 +292,7 @@ fn ends_sentence(para: &str, at: usize, c: char, after: usize) -> bool {
     if word.is_empty() {
         return true;
     }
-    let next_word: &str = rest
-        .split(|ch: char| !ch.is_alphanumeric())
-        .next()
-        .unwrap_or("");
-    if ABBREVIATIONS.contains(&word) {
+    if is_abbreviation(word) {
         return false;
     }
     // An initial ("J. Smith").
@@ -324,9 +304,103 @@ fn ends_sentence(para: &str, at: usize, c: char, after: usize) -> bool {
     }
     // A dotted abbreviation ("U.S.", "e.g."): ends the sentence only before an opener.
     if word.contains('.') && word.chars().any(char::is_alphabetic) {
+        let next_word: &str = rest
+            .split(|ch: char| !ch.is_alphanumeric())
+            .next()
+            .unwrap_or("");
         return SENTENCE_OPENERS.contains(&next_word);
     }
     true
+}
+
+/// Whether a word takes a full stop without ending a sentence ("Mr.", "No. 216", "Art. 5").
+fn is_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Prof"
+            | "Gen"
+            | "Col"
+            | "Lt"
+            | "Maj"
+            | "Capt"
+            | "Cpt"
+            | "Sgt"
+            | "Adm"
+            | "Gov"
+            | "Sen"
+            | "Rep"
+            | "Reps"
+            | "St"
+            | "Ste"
+            | "Jr"
+            | "Sr"
+            | "No"
+            | "Nos"
+            | "no"
+            | "nos"
+            | "Art"
+            | "Arts"
+            | "art"
+            | "arts"
+            | "Para"
+            | "para"
+            | "paras"
+            | "Vol"
+            | "vol"
+            | "p"
+            | "pp"
+            | "cf"
+            | "Cf"
+            | "vs"
+            | "v"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "Inc"
+            | "Ltd"
+            | "Co"
+            | "Corp"
+            | "approx"
+            | "Mt"
+            | "Rev"
+            | "Hon"
+            | "Amb"
+            | "Sec"
+            | "Dept"
+            | "Fig"
+            | "fig"
+            | "ch"
+            | "Ch"
+            | "sec"
+            | "Sect"
+            | "Messrs"
+            | "Mme"
+            | "Mlle"
+            | "Pres"
+            | "Min"
+            | "Gov't"
+            | "Univ"
+            | "Est"
+            | "est"
+            | "ca"
+            | "Nr"
+            | "nr"
+            | "Doc"
+            | "doc"
+            | "Rs"
+    )
 }
 
 #[cfg(test)]

@@ -331,10 +331,12 @@ fn unresolved_titles<'a>(
         })
 }
 
+/// What a sentence holds; its dates and the phrases that own them only when `dated`.
 fn analyse<'t>(
     doc_text: &'t str,
     sentence: &Sentence,
     cues: Vec<Cue>,
+    dated: bool,
     gazetteer: &Gazetteer,
     published: Option<NaiveDate>,
 ) -> Facts<'t> {
@@ -383,15 +385,19 @@ fn analyse<'t>(
     }
     let titles = titles::treaty_titles(text, base);
     let instruments = named_instruments(&mentions, &titles, gazetteer);
-    let dateline_end = dateline_regex().find(text).map_or(0, |m| base + m.end());
-    let (dateline_dates, dates): (Vec<DateMention>, Vec<DateMention>) =
+    let (dateline_dates, dates): (Vec<DateMention>, Vec<DateMention>) = if dated {
+        let dateline_end = dateline_regex().find(text).map_or(0, |m| base + m.end());
         find_dates(text, base, published)
             .into_iter()
             .filter(|d| !instruments.iter().any(|i| i.span.contains(&d.span)))
-            .partition(|d| d.span.end <= dateline_end);
+            .partition(|d| d.span.end <= dateline_end)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut anchors: Vec<Span> = cues.iter().map(|c| c.span).collect();
     let mut reporting: Vec<Span> = Vec::new();
-    for (re, is_reporting) in [(history_regex(), false), (reporting_regex(), true)] {
+    let phrases = [(history_regex(), false), (reporting_regex(), true)];
+    for (re, is_reporting) in phrases.into_iter().filter(|_| dated) {
         for m in re.find_iter(text) {
             let s = Span::new(base + m.start(), base + m.end());
             if !anchors.iter().any(|a| a.start < s.end && s.start < a.end) {
@@ -830,14 +836,18 @@ fn free_dates(f: &Facts) -> Vec<DateMention> {
 
 /// How many paragraphs make the headline and the lead: two, or three when the first is a
 /// headline (one line without a full stop).
-fn lead_paragraphs(facts: &[Facts]) -> usize {
-    let Some(first) = facts.first() else { return 2 };
-    let headline = facts
+fn lead_paragraphs(text: &str, sentences: &[Sentence]) -> usize {
+    let Some(first) = sentences.first() else {
+        return 2;
+    };
+    let headline = sentences
         .iter()
-        .filter(|f| f.paragraph == first.paragraph)
+        .filter(|s| s.paragraph == first.paragraph)
         .count()
         == 1
-        && !first.text.trim_end().ends_with(['.', '!', '?', '"', '”']);
+        && !text[first.span.start..first.span.end]
+            .trim_end()
+            .ends_with(['.', '!', '?', '"', '”']);
     if headline {
         3
     } else {
@@ -1511,12 +1521,22 @@ fn analyse_document(
     cues: Vec<Vec<Cue>>,
 ) -> Extraction {
     let text = doc.text.as_str();
+    let lead_paragraphs = lead_paragraphs(text, sentences);
+    // Dates matter in the sentences of a cue, in the sentence before one (whose free dates
+    // it may share) and in the lead (which dates the news); elsewhere they are not read.
+    let first = sentences.first().map_or(0, |s| s.paragraph);
+    let dated: Vec<bool> = (0..sentences.len())
+        .map(|k| {
+            let cue_at = |k: usize| cues.get(k).is_some_and(|c| !c.is_empty());
+            cue_at(k) || cue_at(k + 1) || sentences[k].paragraph < first + lead_paragraphs
+        })
+        .collect();
     let facts: Vec<Facts> = sentences
         .iter()
         .zip(cues)
-        .map(|(s, cues)| analyse(text, s, cues, gazetteer, doc.published))
+        .zip(dated)
+        .map(|((s, cues), dated)| analyse(text, s, cues, dated, gazetteer, doc.published))
         .collect();
-    let lead_paragraphs = lead_paragraphs(&facts);
     let lead = lead_date(&facts, doc.published, lead_paragraphs);
     let salient = salient_state(&facts);
     let mut memory = Memory::new();

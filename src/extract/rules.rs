@@ -472,37 +472,93 @@ fn triggers() -> &'static Triggers {
 /// thirty regex searches. A sentence with a letter that matches an ASCII one only under
 /// Unicode case folding (long s, the Kelvin sign) opens every pattern.
 fn possible_cues(sentence: &str) -> u64 {
+    if folds_to_ascii(sentence) {
+        return u64::MAX;
+    }
     let t = triggers();
     let bytes = sentence.as_bytes();
-    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut mask = 0;
-    let mut after_word = false;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii() {
-            if !word_byte(b) {
-                after_word = false;
-                i += 1;
-                continue;
+    // Whether the byte before the block is a word byte (ASCII), or not ASCII.
+    let (mut word_before, mut high_before) = (false, false);
+    for (k, block) in bytes.chunks(32).enumerate() {
+        let mut padded = [0u8; 32];
+        padded[..block.len()].copy_from_slice(block);
+        let (alpha, word, high) = classify(&padded);
+        let after_word = word << 1 | u32::from(word_before);
+        let after_high = high << 1 | u32::from(high_before);
+        // Letters after an ASCII byte that is no word byte start a word; after a non-ASCII
+        // character, they do when that character is no word character.
+        let mut starts = alpha & !after_word & !after_high;
+        let mut after_other = alpha & after_high;
+        while after_other != 0 {
+            let at = k * 32 + after_other.trailing_zeros() as usize;
+            after_other &= after_other - 1;
+            let before = sentence.get(..at).and_then(|b| b.chars().next_back());
+            if !before.is_some_and(regex_syntax::is_word_character) {
+                starts |= 1 << (at - k * 32);
             }
-            if !after_word && b.is_ascii_alphabetic() {
-                mask |= t.opened_at(&bytes[i..]);
-            }
-            // The rest of the word holds no word start.
-            i += 1 + bytes[i + 1..].iter().take_while(|&&b| word_byte(b)).count();
-            after_word = true;
-        } else {
-            let Some(c) = sentence.get(i..).and_then(|r| r.chars().next()) else {
-                break;
-            };
-            if matches!(c, '\u{17f}' | '\u{212a}') {
-                return u64::MAX;
-            }
-            after_word = regex_syntax::is_word_character(c);
-            i += c.len_utf8();
         }
+        while starts != 0 {
+            let at = k * 32 + starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            mask |= t.opened_at(&bytes[at..]);
+        }
+        let last = block.len() - 1;
+        word_before = word >> last & 1 == 1;
+        high_before = high >> last & 1 == 1;
     }
     mask
+}
+
+/// Bits by byte of a block: ASCII letters, ASCII word bytes (letters, digits, '_'), and
+/// bytes of non-ASCII characters; eight bytes at a time, each a lane of a `u64`.
+#[inline]
+fn classify(block: &[u8; 32]) -> (u32, u32, u32) {
+    let (mut alpha, mut word, mut high) = (0u32, 0u32, 0u32);
+    for (k, eight) in block.chunks_exact(8).enumerate() {
+        let mut lanes = [0u8; 8];
+        lanes.copy_from_slice(eight);
+        let (a, w, h) = classify_eight(u64::from_le_bytes(lanes));
+        alpha |= a << (8 * k);
+        word |= w << (8 * k);
+        high |= h << (8 * k);
+    }
+    (alpha, word, high)
+}
+
+/// [`classify`] for eight bytes: the high bit of each lane answers for its byte (exactly:
+/// every lane is kept below 0x80 before it is compared, so no lane borrows from the next),
+/// then the eight high bits are gathered into a byte.
+#[inline]
+fn classify_eight(x: u64) -> (u32, u32, u32) {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let seven = x & !HIGH;
+    // At least `n` (n up to 0x80), lane by lane.
+    let at_least = |v: u64, n: u8| ((v | HIGH) - ONES * u64::from(n)) & HIGH;
+    let equal = |v: u64, n: u8| !(((v ^ (ONES * u64::from(n))) | HIGH) - ONES) & HIGH;
+    let folded = seven | (ONES * 0x20);
+    let ascii = !x & HIGH;
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1) & ascii;
+    let digit = at_least(seven, b'0') & !at_least(seven, b'9' + 1) & ascii;
+    let underscore = equal(seven, b'_') & ascii;
+    // The high bits (at 7, 15, ... 63) gathered into bits 0 to 7.
+    let gather = |m: u64| ((m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
+    (
+        gather(letter),
+        gather(letter | digit | underscore),
+        gather(x & HIGH),
+    )
+}
+
+/// Whether `text` holds a letter that matches an ASCII one only under Unicode case folding
+/// (long s U+017F, the Kelvin sign U+212A).
+fn folds_to_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0xC5, 0xE2, bytes).any(|i| {
+        let rest = &bytes[i..];
+        rest.starts_with("\u{17f}".as_bytes()) || rest.starts_with("\u{212a}".as_bytes())
+    })
 }
 
 /// Every cue in `sentence` (which starts at byte `base` of the document), left to right,
@@ -925,6 +981,30 @@ mod tests {
         // Letters that fold to ASCII only under Unicode rules open every pattern.
         assert_eq!(possible_cues("Chile ſigned it"), u64::MAX);
         assert!(!find_cues("Chile ſigned it", 0).is_empty());
+    }
+
+    /// The lane-wise classification agrees with the plain one on every byte value, in
+    /// every lane.
+    #[test]
+    fn bytes_are_classified_lane_by_lane_as_one_by_one() {
+        for value in 0..=255u8 {
+            for lane in 0..32 {
+                let mut block = [b'.'; 32];
+                block[lane] = value;
+                block[(lane + 7) % 32] = value.wrapping_add(1);
+                let (alpha, word, high) = classify(&block);
+                for (j, &b) in block.iter().enumerate() {
+                    let bit = |m: u32| m >> j & 1 == 1;
+                    assert_eq!(bit(alpha), b.is_ascii_alphabetic(), "{b:#x} in lane {j}");
+                    assert_eq!(
+                        bit(word),
+                        b.is_ascii_alphanumeric() || b == b'_',
+                        "{b:#x} in lane {j}"
+                    );
+                    assert_eq!(bit(high), !b.is_ascii(), "{b:#x} in lane {j}");
+                }
+            }
+        }
     }
 
     fn cues(text: &str) -> Vec<(String, Action, Form)> {

@@ -65,12 +65,22 @@ const OPENERS: &[&str] = &[
     "The", "A", "An", "This", "That", "In", "On", "At", "Its", "Their",
 ];
 
-/// Words with their byte spans (letters, digits, hyphens, apostrophes, and "No." kept whole).
+/// Words with their byte spans (letters, digits, hyphens, apostrophes, plus signs).
 fn tokens(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        let inside = c.is_alphanumeric() || matches!(c, '-' | '\'' | '’' | '+');
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (inside, len) = if b.is_ascii() {
+            (
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'\'' | b'+'),
+                1,
+            )
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric() || c == '’', c.len_utf8())
+        };
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -79,11 +89,17 @@ fn tokens(text: &str) -> Vec<(usize, usize)> {
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         out.push((s, text.len()));
     }
     out
+}
+
+/// Whether a word is one of the [`HEADS`].
+fn is_head(word: &str) -> bool {
+    word.starts_with(['C', 'T', 'P', 'A', 'S']) && HEADS.contains(&word)
 }
 
 fn capitalised(word: &str) -> bool {
@@ -117,7 +133,7 @@ pub fn treaty_titles(text: &str, base: usize) -> Vec<Title> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        if !HEADS.contains(&word(i)) {
+        if !is_head(word(i)) {
             i += 1;
             continue;
         }
@@ -143,7 +159,7 @@ pub fn treaty_titles(text: &str, base: usize) -> Vec<Title> {
             && capitalised(word(i + 1))
             && !word(i + 1).starts_with(|c: char| c.is_ascii_digit())
             && word(i + 1) != "No"
-            && !HEADS.contains(&word(i + 1));
+            && !is_head(word(i + 1));
         if attributive {
             i += 1;
             continue;

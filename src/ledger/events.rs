@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
 use super::{opt, Ledger};
@@ -147,29 +147,27 @@ pub(super) fn write_source(
     claims: &[Claim],
     unresolved: &[UnresolvedMention],
 ) -> Result<Recorded> {
-    let source_id: Option<i64> = tx
+    // No RETURNING: SQLite gathers what it returns in a temporary table, set up and torn
+    // down for every row, which cost more than the insert itself.
+    let added = tx
         .prepare_cached(
             "INSERT INTO source (hash, kind, origin, format, url, title, publisher, author, published, text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (hash) DO NOTHING RETURNING id",
+             ON CONFLICT (hash) DO NOTHING",
         )?
-        .query_row(
-            params![
-                source.hash,
-                source.kind.as_str(),
-                source.origin,
-                source.format,
-                source.url,
-                source.title,
-                source.publisher,
-                source.author,
-                source.published,
-                source.text
-            ],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(source_id) = source_id else {
+        .execute(params![
+            source.hash,
+            source.kind.as_str(),
+            source.origin,
+            source.format,
+            source.url,
+            source.title,
+            source.publisher,
+            source.author,
+            source.published,
+            source.text
+        ])?;
+    if added == 0 {
         let id = tx
             .prepare_cached("SELECT id FROM source WHERE hash = ?1")?
             .query_row([source.hash], |r| r.get(0))?;
@@ -177,7 +175,8 @@ pub(super) fn write_source(
             source_id: id,
             ..Recorded::default()
         });
-    };
+    }
+    let source_id = tx.last_insert_rowid();
     insert_claims(tx, source_id, claims, unresolved)
 }
 
@@ -197,7 +196,7 @@ fn insert_claims(
     let mut new_event = tx.prepare_cached(
         "INSERT INTO event (state, instrument_id, action, stage, date, precision)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT DO NOTHING RETURNING id",
+         ON CONFLICT DO NOTHING",
     )?;
     let mut old_event = tx.prepare_cached(
         "SELECT id FROM event
@@ -219,25 +218,21 @@ fn insert_claims(
             claim.stage.as_str(),
             date
         ];
-        let inserted: Option<i64> = new_event
-            .query_row(
-                params![
-                    claim.state,
-                    claim.instrument,
-                    claim.action.as_str(),
-                    claim.stage.as_str(),
-                    date,
-                    claim.date.precision().as_str()
-                ],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let event_id = match inserted {
-            Some(id) => {
+        let added = new_event.execute(params![
+            claim.state,
+            claim.instrument,
+            claim.action.as_str(),
+            claim.stage.as_str(),
+            date,
+            claim.date.precision().as_str()
+        ])?;
+        let event_id = match added {
+            1 => {
+                let id = tx.last_insert_rowid();
                 created.insert(id);
                 id
             }
-            None => {
+            _ => {
                 let id: i64 = old_event.query_row(key, |r| r.get(0))?;
                 if !created.contains(&id) {
                     corroborated.insert(id);

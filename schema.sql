@@ -2,6 +2,8 @@
 --
 -- Applied to a new ledger as a whole; `PRAGMA user_version` records the schema version
 -- and src/ledger/migrate.rs lists the steps that bring an older ledger up to date.
+-- The word columns are checked with `x = 'a' OR x = 'b'` rather than `x IN ('a', 'b')`:
+-- SQLite checks an IN list through a temporary table made for every row written.
 -- Words as in DESIGN.md: state, instrument, action, stage, source, claim, event, record.
 
 -- A party that can act on a treaty: ISO 3166-1 state, the EU, or a historical state.
@@ -11,7 +13,8 @@ CREATE TABLE IF NOT EXISTS state (
     numeric     TEXT,
     name        TEXT NOT NULL,                 -- short display name
     formal_name TEXT,
-    kind        TEXT NOT NULL CHECK (kind IN ('sovereign', 'territory', 'organisation', 'historical')),
+    kind        TEXT NOT NULL CHECK (kind = 'sovereign' OR kind = 'territory'
+                                     OR kind = 'organisation' OR kind = 'historical'),
     cow_code    INTEGER,                       -- Correlates of War
     gw_code     INTEGER                        -- Gleditsch & Ward
 ) WITHOUT ROWID;
@@ -21,7 +24,8 @@ CREATE TABLE IF NOT EXISTS state_name (
     iso3   TEXT NOT NULL REFERENCES state (iso3) ON DELETE CASCADE,
     name   TEXT NOT NULL,
     folded TEXT NOT NULL,
-    kind   TEXT NOT NULL CHECK (kind IN ('code', 'name', 'formal', 'alias', 'demonym')),
+    kind   TEXT NOT NULL CHECK (kind = 'code' OR kind = 'name' OR kind = 'formal'
+                                OR kind = 'alias' OR kind = 'demonym'),
     PRIMARY KEY (iso3, name)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS state_name_by_folded ON state_name (folded);
@@ -42,7 +46,7 @@ CREATE TABLE IF NOT EXISTS instrument (
 CREATE TABLE IF NOT EXISTS instrument_name (
     instrument_id TEXT NOT NULL REFERENCES instrument (id) ON DELETE CASCADE ON UPDATE CASCADE,
     name          TEXT NOT NULL,
-    kind          TEXT NOT NULL CHECK (kind IN ('title', 'short_title', 'alias')),
+    kind          TEXT NOT NULL CHECK (kind = 'title' OR kind = 'short_title' OR kind = 'alias'),
     PRIMARY KEY (instrument_id, name)
 ) WITHOUT ROWID;
 
@@ -51,7 +55,7 @@ CREATE TABLE IF NOT EXISTS instrument_name (
 CREATE TABLE IF NOT EXISTS source (
     id        INTEGER PRIMARY KEY,
     hash      TEXT NOT NULL UNIQUE,            -- SHA-256 of the normalised text (+ address for tables)
-    kind      TEXT NOT NULL CHECK (kind IN ('article', 'status_table', 'manual')),
+    kind      TEXT NOT NULL CHECK (kind = 'article' OR kind = 'status_table' OR kind = 'manual'),
     origin    TEXT,                            -- file path or `file.jsonl:LINE` it was read from
     format    TEXT,                            -- text | html | jsonl | csv | manual
     url       TEXT,
@@ -67,12 +71,13 @@ CREATE TABLE IF NOT EXISTS event (
     id            INTEGER PRIMARY KEY,
     state         TEXT NOT NULL REFERENCES state (iso3),
     instrument_id TEXT NOT NULL REFERENCES instrument (id) ON UPDATE CASCADE,
-    action        TEXT NOT NULL CHECK (action IN ('signature', 'ratification', 'accession',
-                      'acceptance', 'approval', 'succession', 'definitive_signature',
-                      'entry_into_force', 'withdrawal')),
-    stage         TEXT NOT NULL CHECK (stage IN ('domestic', 'international')),
+    action        TEXT NOT NULL CHECK (action = 'signature' OR action = 'ratification'
+                      OR action = 'accession' OR action = 'acceptance' OR action = 'approval'
+                      OR action = 'succession' OR action = 'definitive_signature'
+                      OR action = 'entry_into_force' OR action = 'withdrawal'),
+    stage         TEXT NOT NULL CHECK (stage = 'domestic' OR stage = 'international'),
     date          TEXT NOT NULL,               -- YYYY, YYYY-MM or YYYY-MM-DD
-    precision     TEXT NOT NULL CHECK (precision IN ('day', 'month', 'year')),
+    precision     TEXT NOT NULL CHECK (precision = 'day' OR precision = 'month' OR precision = 'year'),
     UNIQUE (state, instrument_id, action, stage, date)
 );
 CREATE INDEX IF NOT EXISTS event_by_state ON event (state, date);
@@ -91,7 +96,7 @@ CREATE TABLE IF NOT EXISTS citation (
     highlights TEXT NOT NULL DEFAULT '[]',     -- JSON [[start, end], ...] of the carrying words
     extractor  TEXT NOT NULL,
     confidence REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
-    date_basis TEXT NOT NULL CHECK (date_basis IN ('stated', 'relative', 'publication')),
+    date_basis TEXT NOT NULL CHECK (date_basis = 'stated' OR date_basis = 'relative' OR date_basis = 'publication'),
     UNIQUE (event_id, source_id, span_start, span_end)
 );
 CREATE INDEX IF NOT EXISTS citation_by_source ON citation (source_id);

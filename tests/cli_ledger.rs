@@ -388,7 +388,7 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
             .expect("downgrade");
     }
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     let index: i64 = conn
@@ -407,6 +407,80 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("made by a newer treaty-ledger"));
+}
+
+/// The table definitions of a ledger, by name.
+fn table_definitions(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .expect("prepare");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query");
+    rows.collect::<Result<_, _>>().expect("rows")
+}
+
+#[test]
+fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
+    let work = news_only_ledger_with_one_entry();
+    let fresh = table_definitions(&rusqlite::Connection::open(&work.db).expect("open"));
+    {
+        // Put back the table definitions of version 2 (its schema.sql, kept as a fixture):
+        // the same tables, with `CHECK (x IN (...))`.
+        let old = rusqlite::Connection::open_in_memory().expect("memory");
+        old.execute_batch(include_str!("fixtures/schema-v2.sql"))
+            .expect("version 2 schema");
+        let conn = rusqlite::Connection::open(&work.db).expect("open");
+        let version: i64 = conn
+            .query_row("PRAGMA schema_version", [], |r| r.get(0))
+            .expect("schema version");
+        conn.execute_batch("PRAGMA writable_schema = ON;")
+            .expect("writable");
+        for (name, sql) in table_definitions(&old) {
+            conn.execute(
+                "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2",
+                [&sql, &name],
+            )
+            .expect("old definition");
+        }
+        conn.execute_batch(&format!(
+            "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF; PRAGMA user_version = 2;",
+            version + 1
+        ))
+        .expect("downgrade");
+    }
+    let before = table_definitions(&rusqlite::Connection::open(&work.db).expect("open"));
+    assert!(
+        before.iter().any(|(_, sql)| sql.contains(" IN (")),
+        "{before:?}"
+    );
+    assert_ne!(before, fresh);
+
+    let v = work.json(&["init", "--format", "json"]);
+    assert_eq!(v["schema_version"], 3);
+    assert_eq!(v["events"], 1, "the entry survives the migration");
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    assert_eq!(
+        table_definitions(&conn),
+        fresh,
+        "the tables a new ledger has"
+    );
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity");
+    assert_eq!(check, "ok");
+    let refused = conn
+        .execute(
+            "INSERT INTO event (state, instrument_id, action, stage, date, precision)
+             VALUES ('AZE', 'CETS-216', 'annexation', 'international', '2024', 'year')",
+            [],
+        )
+        .expect_err("an action outside the list");
+    assert!(
+        refused.to_string().contains("CHECK constraint failed"),
+        "{refused}"
+    );
+    assert!(work.ok(&["list", "--state", "AZE"]).contains("2023-10-30"));
 }
 
 #[test]

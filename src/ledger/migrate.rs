@@ -7,17 +7,64 @@ use crate::error::{Error, Result};
 use crate::reference;
 
 /// The schema every ledger is migrated to.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The whole current schema, applied to a new ledger.
 const SCHEMA: &str = include_str!("../../schema.sql");
 
+/// A step that brings a ledger from version `n - 1` to `n`.
+enum Step {
+    Sql(&'static str),
+    /// Table definitions replaced by those of the current schema, which differ from the
+    /// old ones only in constraints that leave every stored row as it is (see
+    /// [`redefine_tables`]).
+    Redefine(&'static [&'static str]),
+}
+
 /// Steps that bring a ledger from version `n - 1` to `n`, for ledgers made by older
 /// versions. `MIGRATIONS[0]` leads to version 2, and so on.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Step] = &[
     // 2: listing one action across every state (`list --action accession`) uses an index.
-    "CREATE INDEX IF NOT EXISTS event_by_action ON event (action, date);",
+    Step::Sql("CREATE INDEX IF NOT EXISTS event_by_action ON event (action, date);"),
+    // 3: the CHECKs of word columns say `x = 'a' OR x = 'b'` instead of `x IN ('a', 'b')`,
+    // which SQLite checked through a temporary table set up for every row written.
+    Step::Redefine(&[
+        "state",
+        "state_name",
+        "instrument_name",
+        "source",
+        "event",
+        "citation",
+    ]),
 ];
+
+/// Replaces the stored definitions of `tables` by those a new ledger gets, the way SQLite
+/// documents for changes to CHECK constraints (which leave the stored rows untouched):
+/// rewrite `sqlite_schema` with `writable_schema` on, then bump `schema_version` so every
+/// connection reads the schema again. Only for definitions that accept exactly the rows
+/// the old ones accept.
+fn redefine_tables(tx: &Transaction, tables: &[&str]) -> Result<()> {
+    let current = Connection::open_in_memory()?;
+    current.execute_batch(SCHEMA)?;
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.execute_batch("PRAGMA writable_schema = ON;")?;
+    for table in tables {
+        let sql: String = current.query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2",
+            [sql.as_str(), table],
+        )?;
+    }
+    tx.execute_batch(&format!(
+        "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF;",
+        version + 1
+    ))?;
+    Ok(())
+}
 
 pub(super) fn migrate(conn: &mut Connection, shipped_records: bool) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -38,7 +85,10 @@ pub(super) fn migrate(conn: &mut Connection, shipped_records: bool) -> Result<()
         load_reference(&tx, shipped_records)?;
     } else {
         for step in &MIGRATIONS[(version as usize - 1).min(MIGRATIONS.len())..] {
-            tx.execute_batch(step)?;
+            match step {
+                Step::Sql(sql) => tx.execute_batch(sql)?,
+                Step::Redefine(tables) => redefine_tables(&tx, tables)?,
+            }
         }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

@@ -690,3 +690,55 @@ fn every_unicode_space_and_the_byte_order_mark_fold() {
         assert_eq!(source_hash(&text), content_hash("a b a b a b"));
     }
 }
+
+/// Each kind of wrong value is named as it is: for a field, and for a whole line.
+#[test]
+fn a_json_line_of_the_wrong_shape_says_what_it_holds() {
+    let says = |line: &str| -> String {
+        match read_jsonl("k.jsonl", line.as_bytes()).next() {
+            Some(Err(problem)) => problem.to_string(),
+            other => panic!("expected a problem for {line}, got {other:?}"),
+        }
+    };
+    for (value, kind) in [
+        ("5", "a number"),
+        ("-2.5e3", "a number"),
+        ("true", "a boolean"),
+        ("false", "a boolean"),
+        ("[1]", "an array"),
+        ("{\"a\": 1}", "an object"),
+    ] {
+        assert_eq!(
+            says(&format!("{{\"text\": \"t\", \"url\": {value}}}")),
+            format!("k.jsonl:1: url: expected a string, found {kind}")
+        );
+        if kind != "an object" {
+            assert_eq!(
+                says(value),
+                format!("k.jsonl:1: expected a JSON object {{\"text\": ..., \"url\": ...}}, found {kind}")
+            );
+        }
+    }
+    assert!(says("\"a string\"").ends_with("found a string"));
+    assert!(says("null").ends_with("found null"));
+    assert_eq!(
+        says("{\"text\": \"t\",}"),
+        "k.jsonl:1: not valid JSON at column 14: trailing comma"
+    );
+    assert_eq!(
+        says("{\"url\": null}"),
+        "k.jsonl:1: text: is missing (every line needs the article's text)"
+    );
+    assert_eq!(says("{\"text\": null}"), "k.jsonl:1: text: is empty");
+    // Null and blank fields are absent; escapes are read.
+    let doc = read_jsonl(
+        "k.jsonl",
+        "{\"text\": \"caf\\u00e9 \\\"x\\\"\", \"url\": null, \"title\": \"  \", \"text2\": 1}"
+            .as_bytes(),
+    )
+    .next()
+    .expect("a line")
+    .expect("a document");
+    assert_eq!(doc.text, "café \"x\"");
+    assert_eq!((doc.url, doc.title), (None, None));
+}

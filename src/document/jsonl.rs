@@ -3,11 +3,11 @@
 //! of any size is never held whole; a bad line is one `Err` in the stream, naming
 //! `FILE:LINE` and the field.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::BufRead;
 
 use rayon::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
 use super::{parse_published, prefix, Documents, Format, Reader};
 use crate::error::Problem;
@@ -136,38 +136,27 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
         )
     })?;
     let text = text.strip_prefix(super::BOM).unwrap_or(text);
-    let object: Map<String, Value> = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(object)) => object,
-        Ok(other) => {
-            return Err(problem(
-                None,
-                format!(
-                    "expected a JSON object {{\"text\": ..., \"url\": ...}}, found {}",
-                    kind(&other)
-                ),
-            ))
-        }
-        Err(e) => {
-            let message = e.to_string();
-            // serde_json says "... at line 1 column N"; the line is ours to give.
-            let message = match message.rfind(" at line ") {
-                Some(at) => &message[..at],
-                None => &message,
-            };
-            return Err(problem(
-                None,
-                format!("not valid JSON at column {}: {message}", e.column()),
-            ));
-        }
+    // The fields as they are written: only those read are parsed, strings straight into
+    // their `String`, the rest never copied.
+    let object: HashMap<String, &RawValue> = match serde_json::from_str(text) {
+        Ok(object) => object,
+        Err(_) => return Err(problem(None, not_an_object(text))),
     };
     let field = |name: &str| -> Result<Option<String>, Problem> {
-        match object.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(problem(
+        let Some(raw) = object.get(name) else {
+            return Ok(None);
+        };
+        let json = raw.get();
+        match json.as_bytes().first() {
+            Some(b'n') => Ok(None),
+            Some(b'"') => {
+                let s: String = serde_json::from_str(json)
+                    .map_err(|e| problem(Some(name), format!("not a valid string: {e}")))?;
+                Ok((!s.trim().is_empty()).then_some(s))
+            }
+            first => Err(problem(
                 Some(name),
-                format!("expected a string, found {}", kind(other)),
+                format!("expected a string, found {}", kind_of(first.copied())),
             )),
         }
     };
@@ -204,13 +193,34 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
     })
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// What is wrong with a line that is not a JSON object: bad JSON (where), or JSON of
+/// another kind. (Read as a `Value`, whose errors name what the reader expected.)
+fn not_an_object(text: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(_) => format!(
+            "expected a JSON object {{\"text\": ..., \"url\": ...}}, found {}",
+            kind_of(text.trim_start().bytes().next())
+        ),
+        Err(e) => {
+            let message = e.to_string();
+            // serde_json says "... at line 1 column N"; the line is ours to give.
+            let message = match message.rfind(" at line ") {
+                Some(at) => &message[..at],
+                None => &message,
+            };
+            format!("not valid JSON at column {}: {message}", e.column())
+        }
+    }
+}
+
+/// The kind of a JSON value, from its first byte.
+fn kind_of(first: Option<u8>) -> &'static str {
+    match first {
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'"') => "a string",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => "a number",
     }
 }

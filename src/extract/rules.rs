@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::model::{Action, Span, Stage};
+use crate::text::Pattern;
 
 /// How a cue's sentence is built, which tells where its state and instrument are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,7 @@ pub struct Cue {
 }
 
 /// What the regex of a cue kind says.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Kind {
     Fixed(Action, Form, Option<Stage>, bool),
     /// The action is named by the first capture group that matched, from `groups`.
@@ -136,7 +137,7 @@ const LAW_VERBS: &[&str] = &[
 struct CuePattern {
     kind: Kind,
     triggers: &'static [&'static str],
-    regex: Regex,
+    regex: Pattern,
 }
 
 fn cue_patterns() -> &'static [CuePattern] {
@@ -323,7 +324,7 @@ fn cue_patterns() -> &'static [CuePattern] {
             .map(|(kind, triggers, re)| CuePattern {
                 kind,
                 triggers,
-                regex: Regex::new(&re).expect("valid pattern"),
+                regex: Pattern::new(re),
             })
             .collect()
     })
@@ -578,7 +579,7 @@ fn cues_of(sentence: &str, base: usize, mask: u64) -> Vec<Cue> {
         if mask & (1 << bit) == 0 {
             continue;
         }
-        for caps in pattern.regex.captures_iter(sentence) {
+        for caps in pattern.regex.regex().captures_iter(sentence) {
             let Some(whole) = caps.get(0) else { continue };
             let (start, end) = (whole.start(), whole.end());
             if taken.iter().any(|&(s, e)| start < e && s < end) {
@@ -944,6 +945,20 @@ pub fn object_gap_ok(gap: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The cue patterns compile on first use, so a mistake in one would only show on the
+    /// first sentence it is tried on: compile them all here.
+    #[test]
+    fn every_cue_pattern_compiles() {
+        for pattern in cue_patterns() {
+            assert!(
+                pattern.regex.try_regex().is_ok(),
+                "{:?}: {:?}",
+                pattern.kind,
+                pattern.regex.try_regex()
+            );
+        }
+    }
+
     /// Every match of every cue pattern, in every sentence of the fixtures and samples,
     /// holds one of its pattern's trigger words at a word start, so the gate of
     /// [`possible_cues`] never hides a cue.
@@ -955,7 +970,7 @@ mod tests {
                 let s = &text[sentence.span.start..sentence.span.end];
                 let mask = possible_cues(s);
                 for (bit, pattern) in cue_patterns().iter().enumerate() {
-                    for m in pattern.regex.find_iter(s) {
+                    for m in pattern.regex.regex().find_iter(s) {
                         checked += 1;
                         assert!(
                             mask & (1 << bit) != 0,

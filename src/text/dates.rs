@@ -7,8 +7,8 @@
 use std::sync::OnceLock;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use regex::Regex;
 
+use super::Pattern;
 use crate::model::{DateBasis, LedgerDate, Span};
 
 /// A date found in a text.
@@ -43,7 +43,7 @@ fn month_number(name: &str) -> Option<u32> {
     Some(n)
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Form {
     DayMonthYear,
     MonthDayYear,
@@ -106,8 +106,8 @@ impl Form {
     }
 }
 
-fn patterns() -> &'static [(Form, Regex)] {
-    static PATTERNS: OnceLock<Vec<(Form, Regex)>> = OnceLock::new();
+fn patterns() -> &'static [(Form, Pattern)] {
+    static PATTERNS: OnceLock<Vec<(Form, Pattern)>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         let ord = r"(?:st|nd|rd|th)?";
         let list: Vec<(Form, String)> = vec![
@@ -154,7 +154,7 @@ fn patterns() -> &'static [(Form, Regex)] {
             (Form::ThisYear, r"\b(?:[Ee]arlier )?[Tt]his year\b".to_string()),
         ];
         list.into_iter()
-            .map(|(form, re)| (form, Regex::new(&re).expect("valid pattern")))
+            .map(|(form, re)| (form, Pattern::new(re)))
             .collect()
     })
 }
@@ -298,7 +298,7 @@ pub fn find_dates(text: &str, base: usize, anchor: Option<NaiveDate>) -> Vec<Dat
         if !form.may_occur(has_digit, &lower) {
             continue;
         }
-        for caps in re.captures_iter(text) {
+        for caps in re.regex().captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
             let (start, mut end) = (whole.start(), whole.end());
             // The day-month pattern looks one character past the month.
@@ -337,6 +337,19 @@ pub fn find_dates(text: &str, base: usize, anchor: Option<NaiveDate>) -> Vec<Dat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The patterns compile on first use, so a mistake in one would only show on the
+    /// first text it is tried on: compile them all here.
+    #[test]
+    fn every_date_pattern_compiles() {
+        for (form, pattern) in patterns() {
+            assert!(
+                pattern.try_regex().is_ok(),
+                "{form:?}: {:?}",
+                pattern.try_regex()
+            );
+        }
+    }
 
     fn anchor() -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(2023, 10, 31) // a Tuesday

@@ -6,7 +6,7 @@ pub mod generic;
 pub mod records;
 pub mod untc;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read};
 
 use crate::error::{Error, Problem, Result};
@@ -46,13 +46,23 @@ pub fn without_bom<R: Read>(input: R) -> Result<LineEnds<BufReader<R>>, std::io:
 
 /// Reads through to the inner reader, dropping every CR that comes right before an LF. It
 /// notes where each line ends (the csv crate does not count the blank lines it skips) and
-/// how many double quotes it passed (an odd count means an unterminated quoted field).
+/// how many double quotes it passed (an odd count means an unterminated quoted field), and
+/// with [`LineEnds::keep_text`] keeps what it read, so that a row's own text can be quoted.
+/// What lies before [`LineEnds::forget_before`] is dropped: memory does not grow with the
+/// input.
 pub struct LineEnds<R> {
     inner: R,
     pending_cr: bool,
     offset: u64,
-    newlines: Vec<u64>,
+    /// Offsets of the line ends read at or after the forgotten part.
+    newlines: VecDeque<u64>,
+    /// Line ends forgotten.
+    lines_before: u64,
     quotes: u64,
+    keep: bool,
+    /// What was read from offset `kept_from` on (with `keep`).
+    kept: Vec<u8>,
+    kept_from: u64,
 }
 
 impl<R> LineEnds<R> {
@@ -61,20 +71,66 @@ impl<R> LineEnds<R> {
             inner,
             pending_cr: false,
             offset: 0,
-            newlines: Vec::new(),
+            newlines: VecDeque::new(),
+            lines_before: 0,
             quotes: 0,
+            keep: false,
+            kept: Vec::new(),
+            kept_from: 0,
         }
+    }
+
+    /// Keeps what is read from now on, for [`LineEnds::text`].
+    pub fn keep_text(&mut self) {
+        self.keep = true;
+        self.kept_from = self.offset;
     }
 
     /// The line (from 1) of the first non-blank line at or after byte `offset` of what
     /// was read: where a record that starts at `offset` (blank lines before it skipped) is.
+    /// `offset` is not before what was forgotten.
     pub fn line_of(&self, mut offset: u64) -> u64 {
         let mut index = self.newlines.partition_point(|&nl| nl < offset);
         while self.newlines.get(index) == Some(&offset) {
             offset += 1;
             index += 1;
         }
-        index as u64 + 1
+        self.lines_before + index as u64 + 1
+    }
+
+    /// The line (from 1) byte `offset` of what was read is on.
+    pub fn line_at(&self, offset: u64) -> u64 {
+        self.lines_before + self.newlines.partition_point(|&nl| nl < offset) as u64 + 1
+    }
+
+    /// Bytes `start..end` of what was read, if they were kept and not forgotten.
+    pub fn text(&self, start: u64, end: u64) -> Option<&[u8]> {
+        let from = usize::try_from(start.checked_sub(self.kept_from)?).ok()?;
+        let to = usize::try_from(end.checked_sub(self.kept_from)?).ok()?;
+        self.kept.get(from..to)
+    }
+
+    /// Everything kept from byte `start` on.
+    pub fn text_from(&self, start: u64) -> Option<&[u8]> {
+        let from = usize::try_from(start.checked_sub(self.kept_from)?).ok()?;
+        self.kept.get(from..)
+    }
+
+    /// Forgets the line ends and kept text before byte `offset`: no later question asks
+    /// about them.
+    pub fn forget_before(&mut self, offset: u64) {
+        while self.newlines.front().is_some_and(|&nl| nl < offset) {
+            self.newlines.pop_front();
+            self.lines_before += 1;
+        }
+        // Dropping the kept text only once half of it is old keeps the copying linear.
+        let old = usize::try_from(offset.saturating_sub(self.kept_from))
+            .unwrap_or(usize::MAX)
+            .min(self.kept.len());
+        if old > 0 && old >= self.kept.len() / 2 {
+            self.kept.drain(..old);
+            self.kept_from += old as u64;
+        }
     }
 
     /// Whether a quoted field was left open.
@@ -96,40 +152,42 @@ impl<R: BufRead> Read for LineEnds<R> {
                 }
                 break;
             }
-            let mut used = 0;
-            for &b in buf {
-                if n == out.len() {
-                    break;
-                }
-                if self.pending_cr {
-                    self.pending_cr = false;
-                    if b != b'\n' {
-                        out[n] = b'\r';
-                        n += 1;
-                        if n == out.len() {
-                            break; // `b` is read again on the next call
-                        }
+            if self.pending_cr {
+                self.pending_cr = false;
+                if buf[0] != b'\n' {
+                    out[n] = b'\r';
+                    n += 1;
+                    if n == out.len() {
+                        break; // `buf[0]` is read on the next call
                     }
                 }
-                used += 1;
-                if b == b'\r' {
-                    self.pending_cr = true;
-                } else {
-                    out[n] = b;
-                    n += 1;
-                }
             }
+            // Copy up to the next CR, which waits to see whether an LF follows.
+            let room = &buf[..buf.len().min(out.len() - n)];
+            let used = match memchr::memchr(b'\r', room) {
+                Some(cr) => {
+                    out[n..n + cr].copy_from_slice(&room[..cr]);
+                    n += cr;
+                    self.pending_cr = true;
+                    cr + 1
+                }
+                None => {
+                    out[n..n + room.len()].copy_from_slice(room);
+                    n += room.len();
+                    room.len()
+                }
+            };
             self.inner.consume(used);
             if n > 0 {
                 break;
             }
         }
-        for (i, &b) in out[..n].iter().enumerate() {
-            match b {
-                b'\n' => self.newlines.push(self.offset + i as u64),
-                b'"' => self.quotes += 1,
-                _ => {}
-            }
+        let read = &out[..n];
+        self.newlines
+            .extend(memchr::memchr_iter(b'\n', read).map(|i| self.offset + i as u64));
+        self.quotes += memchr::memchr_iter(b'"', read).count() as u64;
+        if self.keep {
+            self.kept.extend_from_slice(read);
         }
         self.offset += n as u64;
         Ok(n)
@@ -139,7 +197,7 @@ impl<R: BufRead> Read for LineEnds<R> {
 /// Where each known column sits in a CSV's header; problems for unknown, repeated or
 /// missing columns.
 pub struct Columns {
-    index: HashMap<&'static str, usize>,
+    index: Vec<(&'static str, usize)>,
 }
 
 impl Columns {
@@ -151,13 +209,18 @@ impl Columns {
         file: &str,
         problems: &mut Vec<Problem>,
     ) -> Columns {
-        let mut index = HashMap::new();
+        let mut index: Vec<(&'static str, usize)> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
             match known.iter().find(|k| k.eq_ignore_ascii_case(name)) {
                 Some(k) => {
-                    if index.insert(*k, i).is_some() {
+                    if index.iter().any(|(seen, _)| seen == k) {
                         problems.push(Problem::new(file, Some(1), Some(k), "column appears twice"));
+                        if let Some(slot) = index.iter_mut().find(|(seen, _)| seen == k) {
+                            slot.1 = i; // the last one counts, as a map would keep it
+                        }
+                    } else {
+                        index.push((k, i));
                     }
                 }
                 None if ignore_extra => {}
@@ -173,7 +236,7 @@ impl Columns {
             }
         }
         for req in required {
-            if !index.contains_key(req) {
+            if !index.iter().any(|(seen, _)| seen == req) {
                 problems.push(Problem::new(
                     file,
                     Some(1),
@@ -185,94 +248,286 @@ impl Columns {
         Columns { index }
     }
 
+    /// Where a column is in the header, if it is there.
+    pub fn position(&self, column: &str) -> Option<usize> {
+        self.index
+            .iter()
+            .find(|(name, _)| *name == column)
+            .map(|(_, i)| *i)
+    }
+
     /// The trimmed value of a column in a row, if the column exists and is not empty.
     pub fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> Option<&'r str> {
-        let v = record.get(*self.index.get(column)?)?.trim();
+        let v = record.get(self.position(column)?)?.trim();
         (!v.is_empty()).then_some(v)
     }
 }
 
-/// Reads a CSV's header and rows with the shared rules: BOM dropped, CRLF or LF, every row
-/// the header's width, UTF-8. Calls `row` for each row; collects every problem.
-pub fn read_rows<R: Read>(
-    input: R,
-    file: &str,
-    known: &[&'static str],
-    required: &[&'static str],
-    ignore_extra: bool,
-    mut row: impl FnMut(&Columns, &csv::StringRecord, u64, &mut Vec<Problem>),
-) -> Result<()> {
-    let mut problems = Vec::new();
-    let input = without_bom(input).map_err(|e| Error::io(file, e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let mut record = csv::StringRecord::new();
-    let header = match reader.read_record(&mut record) {
-        Ok(true) => record.clone(),
-        Ok(false) => {
-            return Err(Error::invalid(Problem::new(
-                file,
-                Some(1),
-                None,
-                format!("empty file: expected a header row ({})", known.join(",")),
-            )))
+/// A CSV read with the shared rules: BOM dropped, CRLF or LF, every row the header's
+/// width, UTF-8. Rows come one at a time ([`Rows::next_row`]); problems are collected as they
+/// are met and returned by [`Rows::finish`].
+///
+/// With `keep_text` each row comes with its own text, and a byte that is not UTF-8 is the
+/// one problem reported, at its own line, wherever it is (the header's problems
+/// included): a file whose text cannot be kept is refused as a whole.
+pub struct Rows<'f, R: Read> {
+    file: &'f str,
+    reader: csv::Reader<LineEnds<BufReader<R>>>,
+    width: usize,
+    columns: Columns,
+    record: csv::StringRecord,
+    problems: Vec<Problem>,
+    last_line: u64,
+    /// Whether each row's text is kept ([`Row::text`]).
+    keep: bool,
+    /// The reading is over (the end, or a CSV error other than UTF-8 in the rows).
+    done: bool,
+    /// With `keep_text`: the first byte that is not UTF-8.
+    not_utf8: Option<Problem>,
+}
+
+/// What [`Rows::next_row`] read.
+pub enum Record<'r> {
+    /// A row of the header's width.
+    Row(Row<'r>),
+    /// A row of another width (reported as a problem already).
+    Ragged(&'r csv::StringRecord),
+}
+
+/// One row of the header's width.
+pub struct Row<'r> {
+    pub columns: &'r Columns,
+    pub record: &'r csv::StringRecord,
+    /// The line the row starts on.
+    pub line: u64,
+    /// The row as it stands in the input (LF line ends, without its own), when kept.
+    pub text: Option<&'r str>,
+    /// Where this row's problems go.
+    pub problems: &'r mut Vec<Problem>,
+}
+
+impl<'f, R: Read> Rows<'f, R> {
+    /// Reads and checks the header of `input` (a problem there is an error); `keep_text`
+    /// keeps the text of every row and of the header line.
+    pub fn open(
+        input: R,
+        file: &'f str,
+        known: &[&'static str],
+        required: &[&'static str],
+        ignore_extra: bool,
+        keep_text: bool,
+    ) -> Result<Rows<'f, R>> {
+        let mut input = without_bom(input).map_err(|e| Error::io(file, e))?;
+        if keep_text {
+            input.keep_text();
         }
-        Err(e) => return Err(Error::invalid(csv_problem(file, &e, Some(1)))),
-    };
-    let columns = Columns::from_header(&header, known, required, ignore_extra, file, &mut problems);
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
-    let mut last_line = 1;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record
-                    .position()
-                    .map_or(0, |p| reader.get_ref().line_of(p.byte()));
-                last_line = line;
-                if record.len() == 1 && record.get(0) == Some("") {
-                    continue; // a blank line
-                }
-                if record.len() != header.len() {
-                    problems.push(Problem::new(
-                        file,
-                        Some(line),
-                        None,
-                        format!(
-                            "{} fields, but the header has {}",
-                            record.len(),
-                            header.len()
-                        ),
-                    ));
-                    continue;
-                }
-                row(&columns, &record, line, &mut problems);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut record = csv::StringRecord::new();
+        let header = match reader.read_record(&mut record) {
+            Ok(true) => record.clone(),
+            Ok(false) => {
+                return Err(Error::invalid(Problem::new(
+                    file,
+                    Some(1),
+                    None,
+                    format!("empty file: expected a header row ({})", known.join(",")),
+                )))
             }
             Err(e) => {
-                let line = e.position().map(|p| reader.get_ref().line_of(p.byte()));
-                problems.push(csv_problem(file, &e, line));
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    break;
+                let mut line = 1;
+                if keep_text && matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    let ends = reader.get_ref();
+                    if let Some(Err(bad)) = ends.text_from(0).map(std::str::from_utf8) {
+                        line = ends.line_at(bad.valid_up_to() as u64);
+                    }
+                }
+                return Err(Error::invalid(csv_problem(file, &e, Some(line))));
+            }
+        };
+        let mut problems = Vec::new();
+        let columns =
+            Columns::from_header(&header, known, required, ignore_extra, file, &mut problems);
+        let mut rows = Rows {
+            file,
+            reader,
+            width: header.len(),
+            columns,
+            record,
+            problems: Vec::new(),
+            last_line: 1,
+            keep: keep_text,
+            done: false,
+            not_utf8: None,
+        };
+        if !problems.is_empty() {
+            if keep_text {
+                rows.scan_to_end()?;
+            }
+            return Err(Error::Invalid(problems));
+        }
+        Ok(rows)
+    }
+
+    /// Reads the rest of the input without looking at the rows, only for bytes that are
+    /// not UTF-8 (with `keep_text`, an error naming the first); says whether any row of
+    /// the header's width was left.
+    pub fn scan_to_end(&mut self) -> Result<bool> {
+        let mut record = csv::ByteRecord::new();
+        let mut rows = false;
+        loop {
+            let start = self.reader.position().byte();
+            self.reader.get_mut().forget_before(start);
+            match self.reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let end = self.reader.position().byte();
+                    let is_text = self
+                        .reader
+                        .get_ref()
+                        .text(start, end)
+                        .is_none_or(|t| std::str::from_utf8(t).is_ok());
+                    if !is_text {
+                        return Err(Error::invalid(self.not_utf8_at(start)));
+                    }
+                    let blank = record.len() == 1 && record.get(0) == Some(&b""[..]);
+                    rows |= !blank && record.len() == self.width;
+                }
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map(|p| self.reader.get_ref().line_of(p.byte()));
+                    return Err(Error::invalid(csv_problem(self.file, &e, line)));
+                }
+            }
+        }
+        self.done = true;
+        Ok(rows)
+    }
+
+    /// The problem for a byte that is not UTF-8 at or after byte `start` of the kept text,
+    /// named by the line of that byte.
+    fn not_utf8_at(&self, start: u64) -> Problem {
+        let ends = self.reader.get_ref();
+        let line = ends.text_from(start).map(|t| match std::str::from_utf8(t) {
+            Ok(_) => ends.line_of(start),
+            Err(e) => ends.line_at(start + e.valid_up_to() as u64),
+        });
+        Problem::new(self.file, line, None, "not valid UTF-8")
+    }
+
+    /// The header line as it stands in the input (with `keep_text`; else empty).
+    pub fn header_line(&self) -> &str {
+        let kept = self.reader.get_ref().text_from(0).unwrap_or_default();
+        let line = kept.split(|&b| b == b'\n').next().unwrap_or_default();
+        std::str::from_utf8(line).unwrap_or_default()
+    }
+
+    /// The next row (blank lines skipped), or `None` at the end of the input or after a
+    /// CSV error that ends the reading.
+    pub fn next_row(&mut self) -> Option<Record<'_>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            if self.keep {
+                // Nothing before the end of the last row is asked about again.
+                let end = self.reader.position().byte();
+                self.reader.get_mut().forget_before(end);
+            }
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(true) => {
+                    let start = self.record.position().map_or(0, |p| p.byte());
+                    let line = self.reader.get_ref().line_of(start);
+                    self.last_line = line;
+                    if self.record.len() == 1 && self.record.get(0) == Some("") {
+                        continue; // a blank line
+                    }
+                    if self.record.len() != self.width {
+                        self.problems.push(Problem::new(
+                            self.file,
+                            Some(line),
+                            None,
+                            format!(
+                                "{} fields, but the header has {}",
+                                self.record.len(),
+                                self.width
+                            ),
+                        ));
+                        return Some(Record::Ragged(&self.record));
+                    }
+                    let text = if self.keep {
+                        let end = self.reader.position().byte();
+                        self.reader
+                            .get_ref()
+                            .text(start, end)
+                            .and_then(|t| std::str::from_utf8(t).ok())
+                            .map(|t| t.trim_end_matches(['\n', '\r']))
+                    } else {
+                        None
+                    };
+                    return Some(Record::Row(Row {
+                        columns: &self.columns,
+                        record: &self.record,
+                        line,
+                        text,
+                        problems: &mut self.problems,
+                    }));
+                }
+                Err(e) => {
+                    let start = e.position().map(|p| p.byte());
+                    let utf8 = matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
+                    if utf8 && self.keep {
+                        self.not_utf8 = Some(self.not_utf8_at(start.unwrap_or(0)));
+                        self.done = true;
+                        return None;
+                    }
+                    let line = start.map(|p| self.reader.get_ref().line_of(p));
+                    self.problems.push(csv_problem(self.file, &e, line));
+                    if !utf8 {
+                        self.done = true;
+                    }
                 }
             }
         }
     }
-    if reader.get_ref().open_quote() {
-        problems.push(Problem::new(
-            file,
-            Some(last_line),
-            None,
-            "unterminated quoted field: a \" opens a value that never closes",
-        ));
+
+    /// Where the header's known columns are.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(problems))
+
+    /// The problems found in the rows; an error when the input is refused as a whole (with
+    /// `keep_text`, a byte that is not UTF-8: that one problem).
+    pub fn problems(mut self) -> Result<Vec<Problem>> {
+        if let Some(problem) = self.not_utf8.take() {
+            return Err(Error::invalid(problem));
+        }
+        if self.reader.get_ref().open_quote() {
+            self.problems.push(Problem::new(
+                self.file,
+                Some(self.last_line),
+                None,
+                "unterminated quoted field: a \" opens a value that never closes",
+            ));
+        }
+        Ok(self.problems)
+    }
+
+    /// Every problem found, or `Ok` if none.
+    pub fn finish(self) -> Result<()> {
+        let problems = self.problems()?;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(problems))
+        }
     }
 }
 
@@ -283,6 +538,20 @@ fn csv_problem(file: &str, e: &csv::Error, line: Option<u64>) -> Problem {
         _ => e.to_string(),
     };
     Problem::new(file, line, None, message)
+}
+
+/// Checks an optional ISO 8601 date column and gives its text, which is the date's own
+/// form (`LedgerDate::parse_iso` takes only `YYYY`, `YYYY-MM` and `YYYY-MM-DD`).
+pub fn date_text<'r>(
+    columns: &Columns,
+    record: &'r csv::StringRecord,
+    column: &'static str,
+    file: &str,
+    line: u64,
+    problems: &mut Vec<Problem>,
+) -> Option<&'r str> {
+    date_column(columns, record, column, file, line, problems)?;
+    columns.get(record, column)
 }
 
 /// Checks an optional ISO 8601 date column.
@@ -341,84 +610,86 @@ pub fn for_each_instrument<R: Read>(
     mut each: impl FnMut(Located<Instrument>) -> Result<()>,
 ) -> Result<()> {
     let mut seen: HashMap<Box<str>, u64> = HashMap::new();
-    let mut failed: Option<Error> = None;
-    let read = read_rows(
+    let mut rows = Rows::open(
         input,
         file,
         &INSTRUMENT_COLUMNS,
         &INSTRUMENT_REQUIRED,
         ignore_extra,
-        |columns, record, line, problems| {
-            if failed.is_some() {
-                return;
-            }
-            let before = problems.len();
-            let id = columns.get(record, "id").unwrap_or("");
-            if id.is_empty() {
-                problems.push(Problem::new(file, Some(line), Some("id"), "empty id"));
-            } else if !valid_id(id) {
-                problems.push(Problem::new(
-                    file,
-                    Some(line),
-                    Some("id"),
-                    format!(
-                        "'{id}' is not a valid id (letters, digits and - _ . / : only, at most 64)"
-                    ),
-                ));
-            } else if let Some(first) = seen.insert(id.into(), line) {
-                problems.push(Problem::new(
-                    file,
-                    Some(line),
-                    Some("id"),
-                    format!("duplicate id '{id}' (first on line {first})"),
-                ));
-            }
-            let title = columns.get(record, "title").unwrap_or("");
-            if title.is_empty() {
-                problems.push(Problem::new(file, Some(line), Some("title"), "empty title"));
-            }
-            let mut date = |column: &'static str| {
-                date_column(columns, record, column, file, line, problems).map(|d| d.to_string())
-            };
-            let adopted = date("adopted");
-            let opened = date("opened");
-            let in_force = date("in_force");
-            if problems.len() != before {
-                return;
-            }
-            let text = |c: &str| columns.get(record, c).map(str::to_string);
-            let row = Located {
-                line,
-                value: Instrument {
-                    id: id.to_string(),
-                    title: title.to_string(),
-                    short_title: text("short_title"),
-                    aliases: columns
-                        .get(record, "aliases")
-                        .map(|a| {
-                            a.split('|')
-                                .map(str::trim)
-                                .filter(|s| !s.is_empty())
-                                .map(str::to_string)
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    depositary: text("depositary"),
-                    adopted,
-                    opened,
-                    in_force,
-                    url: text("url"),
-                },
-            };
-            if let Err(e) = each(row) {
-                failed = Some(e);
-            }
-        },
-    );
-    match failed {
-        Some(e) => Err(e),
-        None => read,
+        false,
+    )?;
+    while let Some(next) = rows.next_row() {
+        let Record::Row(Row {
+            columns,
+            record,
+            line,
+            problems,
+            ..
+        }) = next
+        else {
+            continue;
+        };
+        let before = problems.len();
+        let id = columns.get(record, "id").unwrap_or("");
+        if id.is_empty() {
+            problems.push(Problem::new(file, Some(line), Some("id"), "empty id"));
+        } else if !valid_id(id) {
+            problems.push(Problem::new(
+                file,
+                Some(line),
+                Some("id"),
+                format!(
+                    "'{id}' is not a valid id (letters, digits and - _ . / : only, at most 64)"
+                ),
+            ));
+        } else if let Some(first) = seen.insert(id.into(), line) {
+            problems.push(Problem::new(
+                file,
+                Some(line),
+                Some("id"),
+                format!("duplicate id '{id}' (first on line {first})"),
+            ));
+        }
+        let title = columns.get(record, "title").unwrap_or("");
+        if title.is_empty() {
+            problems.push(Problem::new(file, Some(line), Some("title"), "empty title"));
+        }
+        let mut date = |column: &'static str| {
+            date_text(columns, record, column, file, line, problems).map(str::to_string)
+        };
+        let adopted = date("adopted");
+        let opened = date("opened");
+        let in_force = date("in_force");
+        if problems.len() != before {
+            continue;
+        }
+        let text = |c: &str| columns.get(record, c).map(str::to_string);
+        let row = Located {
+            line,
+            value: Instrument {
+                id: id.to_string(),
+                title: title.to_string(),
+                short_title: text("short_title"),
+                aliases: columns
+                    .get(record, "aliases")
+                    .map(|a| {
+                        a.split('|')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                depositary: text("depositary"),
+                adopted,
+                opened,
+                in_force,
+                url: text("url"),
+            },
+        };
+        each(row)?;
     }
+    rows.finish()
 }
 
 #[cfg(test)]
@@ -453,6 +724,43 @@ mod tests {
                 "t.csv:4: id: duplicate id 'A' (first on line 2)",
             ]
         );
+    }
+
+    #[test]
+    fn a_date_that_parses_is_written_as_it_was_read() {
+        for text in ["2020", "2020-02", "2020-02-29", "1999-12-31", "0001-01-01"] {
+            let date = LedgerDate::parse_iso(text).expect(text);
+            assert_eq!(date.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn kept_text_and_line_ends_are_forgotten_behind_the_reading() {
+        let input = "h\r\na\r\n\r\nb\nc".repeat(1000);
+        let mut reader = LineEnds::new(BufReader::with_capacity(7, input.as_bytes()));
+        reader.keep_text();
+        let mut out = Vec::new();
+        let mut chunk = [0u8; 5];
+        let mut most_kept = 0;
+        loop {
+            let n = reader.read(&mut chunk).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&chunk[..n]);
+            let at = out.len() as u64;
+            // Every line so far is counted, whether its line end is kept or forgotten.
+            let lines = 1 + out.iter().filter(|&&b| b == b'\n').count() as u64;
+            assert_eq!(reader.line_at(at), lines);
+            if at > 3 {
+                assert_eq!(reader.text(at - 3, at), Some(&out[out.len() - 3..]));
+            }
+            reader.forget_before(at.saturating_sub(3));
+            most_kept = most_kept.max(reader.kept.len());
+        }
+        assert_eq!(out, input.replace("\r\n", "\n").as_bytes());
+        assert!(most_kept < 64, "kept {most_kept} bytes");
+        assert!(reader.newlines.len() < 8);
     }
 
     #[test]

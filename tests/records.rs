@@ -475,3 +475,112 @@ fn the_2013_2015_tables_import_with_every_participant_resolved() {
     assert_eq!(aze.len(), 1);
     assert_eq!(aze[0]["citations"].as_array().map_or(0, Vec::len), 2);
 }
+
+#[test]
+fn a_table_that_is_not_utf8_is_refused_at_the_line_of_the_byte_and_changes_nothing() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    let before = work.dump();
+    // Line 3 opens a quoted title whose second line (line 4) holds a byte that is not UTF-8;
+    // line 5 names an unknown state, which the whole-file refusal does not get to.
+    let mut bytes = b"state,instrument,action,date,source_title,as_of\n\
+        AZE,CETS-216,signature,2023-10-30,Chart,2024-01-15\n\
+        FRA,CETS-216,signature,2023-10-31,\"Chart\nof \xff signatures\",2024-01-15\n\
+        Atlantis,CETS-216,signature,2023-11-01,Chart,2024-01-15\n"
+        .to_vec();
+    let file = work.file("latin1.csv", &bytes);
+    let out = work
+        .cmd()
+        .args(["records", "import", "--layout", "generic"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:4: not valid UTF-8", file.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Atlantis"), "{stderr}");
+    assert_eq!(before, work.dump(), "a refused table changes nothing");
+
+    // A header with a problem and a byte that is not UTF-8 further down: the byte is what
+    // is reported, as when the whole file was checked before its header.
+    bytes.splice(0..5, b"nation".iter().copied());
+    let file = work.file("latin1_bad_header.csv", &bytes);
+    work.cmd()
+        .args(["records", "import", "--layout", "generic"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "{}:4: not valid UTF-8",
+            file.display()
+        )))
+        .stderr(predicate::str::contains("unknown column").not());
+    assert_eq!(before, work.dump());
+}
+
+#[test]
+fn a_untc_table_without_a_status_date_is_refused_only_if_it_has_rows() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    let header = "mtdsg_no,participant,signature_date,consent_date,consent_action\r\n";
+    let empty = work.file("header_only.csv", header);
+    work.cmd()
+        .args(["records", "import", "--layout", "untc"])
+        .arg(&empty)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 records, 0 new events"));
+    let rows = work.file(
+        "one_row.csv",
+        format!("{header}\r\nIV-15,Azerbaijan,2008-01-09,,\r\n"),
+    );
+    work.cmd()
+        .args(["records", "import", "--layout", "untc"])
+        .arg(&rows)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--as-of is required"));
+}
+
+#[test]
+fn a_table_from_stdin_with_a_bom_and_crlf_quotes_its_rows_without_the_cr() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    let csv = "\u{feff}state,instrument,action,date,source_title,as_of\r\n\
+               AZE,CETS-216,signature,2023-10-30,\"Chart,\r\nof signatures\",2024-01-15\r\n\
+               FRA,CETS-216,ratification,2024-01-02,Chart,2024-01-15\r\n";
+    work.cmd()
+        .args(["records", "import", "--layout", "generic", "-"])
+        .write_stdin(csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "<stdin>: 2 records, 2 new events, 0 already present, 2 sources added",
+        ));
+    let aze = entries(&work, &["--state", "AZE"]);
+    let c = &aze[0]["citations"][0];
+    assert_eq!(
+        c["quote"],
+        "AZE,CETS-216,signature,2023-10-30,\"Chart,\nof signatures\",2024-01-15"
+    );
+    assert_eq!(c["title"], "Chart,\nof signatures");
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let (text, start, end): (String, usize, usize) = conn
+        .query_row(
+            "SELECT s.text, c.span_start, c.span_end FROM citation c
+             JOIN source s ON s.id = c.source_id WHERE c.quote LIKE 'AZE,%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("citation");
+    assert_eq!(
+        text,
+        "state,instrument,action,date,source_title,as_of\n\
+         AZE,CETS-216,signature,2023-10-30,\"Chart,\nof signatures\",2024-01-15\n"
+    );
+    assert_eq!(&text[start..end], c["quote"].as_str().unwrap_or_default());
+}

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use treaty_ledger::import::records::{read_records, Layout};
+use treaty_ledger::import::records::{Layout, RecordReader};
 use treaty_ledger::model::LedgerDate;
 
 use super::instruments::open_input;
@@ -38,12 +38,14 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
             skip_unknown,
         } => {
             let (label, input) = open_input(&file)?;
-            let table = read_records(input, &label, layout, as_of)?;
+            let reader = RecordReader::open(input, &label, layout, as_of)?;
             let mut ledger = ctx.ledger()?;
-            let counts = ledger.import_records(&label, &table, layout, skip_unknown)?;
-            let as_at = table
-                .as_of
-                .map_or(String::new(), |d| format!(" (status as at {d})"));
+            let mut import =
+                ledger.import_records(&label, reader.header(), layout, skip_unknown)?;
+            let table = reader.read(|row| import.add(row));
+            let as_of = table.as_ref().ok().and_then(|t| t.as_of);
+            let counts = import.finish(table)?;
+            let as_at = as_of.map_or(String::new(), |d| format!(" (status as at {d})"));
             println!(
                 "{label}{as_at}: {} records, {} new events, {} already present, {} sources added \
                  ({} already stored)",

@@ -72,7 +72,7 @@ pub(super) fn read_row(
         instrument: instrument.to_string(),
         action,
         date,
-        as_of,
+        as_of: Some(as_of),
         source_url: text("source_url"),
         source_title: text("source_title"),
         row_text: String::new(),

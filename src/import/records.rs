@@ -1,6 +1,6 @@
 //! Official status tables (a depositary's chart as CSV): reading a file in one of the
-//! record layouts into rows, and grouping resolved rows into the status-table sources the
-//! ledger stores. Pure: no SQL here; `ledger::Ledger::import_records` writes the result.
+//! record layouts a row at a time, and how the rows of one source make its text. Pure: no
+//! SQL here; `ledger::Ledger::import_records` writes the rows as they are read.
 //!
 //! Each layout is one file (`untc`, `generic`) turning a CSV row into `RecordRow`s.
 
@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::error::{Error, Problem, Result};
-use crate::model::{Action, Claim, DateBasis, LedgerDate, Span, Stage};
+use crate::model::{Action, LedgerDate, Span};
 
-use super::{generic, untc};
+use super::{generic, untc, Located, Record, Rows};
 
 /// The layouts `records import --layout` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,6 +29,14 @@ impl Layout {
             Layout::Generic => "records:generic",
         }
     }
+
+    /// The publisher of this layout's tables, when the layout says.
+    pub fn publisher(self) -> Option<&'static str> {
+        match self {
+            Layout::Untc => Some(UNTC_PUBLISHER),
+            Layout::Generic => None,
+        }
+    }
 }
 
 /// One act a status table states: a participant's signature, ratification...
@@ -40,22 +48,22 @@ pub struct RecordRow {
     pub instrument: String,
     pub action: Action,
     pub date: LedgerDate,
-    /// The status date of the table this row comes from.
-    pub as_of: LedgerDate,
+    /// The status date of the table this row comes from; `None`: the file's own, known
+    /// once the whole file is read (a `untc` file's latest `snapshot_commit_date`).
+    pub as_of: Option<LedgerDate>,
     /// Where the table can be read (generic layout; else the instrument's page).
     pub source_url: Option<String>,
     /// The table's title (generic layout; else made from the instrument's title).
     pub source_title: Option<String>,
-    /// The CSV row verbatim (without its line end): the citation's quote.
+    /// The CSV row verbatim (LF line ends, without its own): the citation's quote.
     pub row_text: String,
 }
 
-/// A status-table file as read: its header line and its rows, with what was skipped.
+/// A status-table file once every row was read.
 #[derive(Debug, Clone, Default)]
 pub struct RecordFile {
     /// The header line verbatim.
     pub header: String,
-    pub rows: Vec<super::Located<RecordRow>>,
     /// Cells left out on purpose, by reason ("consent_action 'unspecified'": 468).
     pub skipped: BTreeMap<String, usize>,
     /// Problems in the rows (the header was usable). The ledger adds what it finds when
@@ -73,104 +81,131 @@ pub(super) struct RowContext<'a> {
     pub as_of: Option<LedgerDate>,
 }
 
-/// Reads a status-table CSV in `layout`. `as_of` is the status date of the table (the
-/// `untc` layout requires it unless the file has a `snapshot_commit_date` column; the
-/// `generic` layout uses it where a row's `as_of` is empty). Every problem in the file is
-/// reported at once: header problems as an error, row problems in `RecordFile::problems`.
-pub fn read_records<R: Read>(
-    mut input: R,
-    file: &str,
+/// A status-table CSV being read in one layout: the header is checked on opening, the rows
+/// come one at a time (each act with its row's text), in memory that does not grow with the
+/// file.
+pub struct RecordReader<'f, R: Read> {
+    rows: Rows<'f, R>,
+    file: &'f str,
     layout: Layout,
     as_of: Option<LedgerDate>,
-) -> Result<RecordFile> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(file, e))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count() as u64;
-            return Err(Error::invalid(Problem::new(
-                file,
-                Some(line),
-                None,
-                "not valid UTF-8",
-            )));
+    /// Where `snapshot_commit_date` is, when it gives the status date (`untc` without
+    /// `--as-of`).
+    snapshot: Option<usize>,
+    header: String,
+}
+
+fn no_status_date(file: &str) -> Error {
+    Error::Usage(format!(
+        "{file}: --as-of is required: the file does not say when its status was taken \
+         (for data/untc_2026_participants.csv it is 2026-02-03)"
+    ))
+}
+
+impl<'f, R: Read> RecordReader<'f, R> {
+    /// Opens a status-table CSV in `layout`. `as_of` is the status date of the table (the
+    /// `untc` layout requires it unless the file has a `snapshot_commit_date` column; the
+    /// `generic` layout uses it where a row's `as_of` is empty). Errors here come before
+    /// any row is read: the header's problems, a byte that is not UTF-8 anywhere in the
+    /// file (refused as a whole), a `untc` table with rows but no status date.
+    pub fn open(
+        input: R,
+        file: &'f str,
+        layout: Layout,
+        as_of: Option<LedgerDate>,
+    ) -> Result<RecordReader<'f, R>> {
+        let (known, required): (&[&'static str], &[&'static str]) = match layout {
+            Layout::Untc => (&untc::COLUMNS, &untc::REQUIRED),
+            Layout::Generic => (&generic::COLUMNS, &generic::REQUIRED),
+        };
+        let mut rows = Rows::open(input, file, known, required, layout == Layout::Untc, true)?;
+        let header = rows.header_line().to_string();
+        let snapshot = match (layout, as_of) {
+            (Layout::Untc, None) => rows.columns().position("snapshot_commit_date"),
+            _ => None,
+        };
+        if layout == Layout::Untc && as_of.is_none() && snapshot.is_none() && rows.scan_to_end()? {
+            return Err(no_status_date(file));
         }
-    };
-    // The same normalisation `read_rows` applies, done here so that byte offsets of rows
-    // point into `text`.
-    let text = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(&text)
-        .replace("\r\n", "\n");
-    let header = text.lines().next().unwrap_or("").to_string();
-    let as_of = match (layout, as_of) {
-        (Layout::Untc, None) => untc::default_as_of(&text),
-        (_, given) => given,
-    };
-    let mut out = RecordFile {
-        header,
-        as_of,
-        ..RecordFile::default()
-    };
-    let mut starts: Vec<usize> = Vec::new(); // byte offset of every row read
-    let mut pending: Vec<(u64, usize, RecordRow)> = Vec::new();
-    let (known, required): (&[&'static str], &[&'static str]) = match layout {
-        Layout::Untc => (&untc::COLUMNS, &untc::REQUIRED),
-        Layout::Generic => (&generic::COLUMNS, &generic::REQUIRED),
-    };
-    let mut no_as_of = false;
-    let mut rows_seen = false;
-    let read = super::read_rows(
-        text.as_bytes(),
-        file,
-        known,
-        required,
-        layout == Layout::Untc,
-        |columns, record, line, problems| {
-            rows_seen = true;
-            let offset = record.position().map_or(0, |p| p.byte() as usize);
-            starts.push(offset);
-            let cx = RowContext { file, line, as_of };
-            let rows = match layout {
-                Layout::Untc => {
-                    if as_of.is_none() {
-                        no_as_of = true;
-                        return;
-                    }
-                    untc::read_row(columns, record, &cx, problems, &mut out.skipped)
+        Ok(RecordReader {
+            rows,
+            file,
+            layout,
+            as_of,
+            snapshot,
+            header,
+        })
+    }
+
+    /// The header line verbatim.
+    pub fn header(&self) -> &str {
+        &self.header
+    }
+
+    /// Reads every row, calling `each` with every act in the file's order. Problems in the
+    /// rows are returned in [`RecordFile::problems`]; an error from `each` stops the
+    /// reading.
+    pub fn read(
+        mut self,
+        mut each: impl FnMut(Located<RecordRow>) -> Result<()>,
+    ) -> Result<RecordFile> {
+        let mut skipped = BTreeMap::new();
+        let mut latest: Option<LedgerDate> = None;
+        let mut rows_seen = false;
+        let snapshot = self.snapshot;
+        let mut note_snapshot = |record: &csv::StringRecord| {
+            let found = snapshot
+                .and_then(|i| record.get(i))
+                .and_then(|v| LedgerDate::parse_iso(v).ok());
+            latest = latest.max(found);
+        };
+        while let Some(next) = self.rows.next_row() {
+            let row = match next {
+                Record::Row(row) => row,
+                Record::Ragged(record) => {
+                    note_snapshot(record);
+                    continue;
                 }
-                Layout::Generic => generic::read_row(columns, record, &cx, problems),
             };
-            pending.extend(rows.into_iter().map(|r| (line, offset, r)));
-        },
-    );
-    match read {
-        Ok(()) => {}
-        Err(Error::Invalid(problems)) if rows_seen => out.problems = problems,
-        Err(e) => return Err(e),
+            rows_seen = true;
+            note_snapshot(row.record);
+            let cx = RowContext {
+                file: self.file,
+                line: row.line,
+                as_of: self.as_of,
+            };
+            let acts = match self.layout {
+                Layout::Untc => {
+                    untc::read_row(row.columns, row.record, &cx, row.problems, &mut skipped)
+                }
+                Layout::Generic => generic::read_row(row.columns, row.record, &cx, row.problems),
+            };
+            let text = row.text.unwrap_or_default();
+            for act in acts {
+                each(Located {
+                    line: row.line,
+                    value: RecordRow {
+                        row_text: text.to_string(),
+                        ..act
+                    },
+                })?;
+            }
+        }
+        let problems = self.rows.problems()?;
+        let as_of = match (self.layout, self.as_of) {
+            (Layout::Untc, None) => latest,
+            (_, given) => given,
+        };
+        if self.layout == Layout::Untc && as_of.is_none() && rows_seen {
+            return Err(no_status_date(self.file));
+        }
+        Ok(RecordFile {
+            header: self.header,
+            skipped,
+            problems,
+            as_of,
+        })
     }
-    if no_as_of {
-        return Err(Error::Usage(format!(
-            "{file}: --as-of is required: the file does not say when its status was taken \
-             (for data/untc_2026_participants.csv it is 2026-02-03)"
-        )));
-    }
-    starts.sort_unstable();
-    for (line, offset, mut row) in pending {
-        let after = starts.partition_point(|&o| o <= offset);
-        let next = starts.get(after).copied().unwrap_or(text.len());
-        row.row_text = text
-            .get(offset..next)
-            .unwrap_or("")
-            .trim_end_matches(['\n', '\r'])
-            .to_string();
-        out.rows.push(super::Located { line, value: row });
-    }
-    Ok(out)
 }
 
 /// The ledger's view of an instrument a status table is about.
@@ -181,105 +216,121 @@ pub struct TableInstrument {
     pub url: Option<String>,
 }
 
+/// Which source a row is part of: its instrument (as the file names it) and status date,
+/// and in the generic layout the table's address and title. Sources are stored in the order
+/// of their keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceKey {
+    pub instrument: String,
+    pub as_of: Option<LedgerDate>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+}
+
+impl SourceKey {
+    pub fn of(row: &RecordRow) -> SourceKey {
+        SourceKey {
+            instrument: row.instrument.clone(),
+            as_of: row.as_of,
+            url: row.source_url.clone(),
+            title: row.source_title.clone(),
+        }
+    }
+}
+
+/// The text of one status-table source, told as its rows come: the CSV header, then each
+/// row, one a line. It knows where the next row goes, so that a row's span is known
+/// before the text is whole.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    len: usize,
+}
+
+impl SourceText {
+    pub fn new(header: &str) -> SourceText {
+        SourceText {
+            len: header.len() + 1,
+        }
+    }
+
+    /// The span of the next row in the text, which then goes after it.
+    pub fn push(&mut self, row_text: &str) -> Span {
+        let span = Span::new(self.len, self.len + row_text.len());
+        self.len = span.end + 1;
+        span
+    }
+
+    /// The whole text: the header and the rows in the order they were pushed.
+    pub fn assemble<'r>(header: &str, rows: impl IntoIterator<Item = &'r str>) -> String {
+        let mut text = format!("{header}\n");
+        for row in rows {
+            text.push_str(row);
+            text.push('\n');
+        }
+        text
+    }
+}
+
 /// One status-table source to store: one instrument's rows at one status date.
 #[derive(Debug, Clone)]
 pub struct StatusSource {
     pub hash: String,
     pub url: Option<String>,
     pub title: String,
-    pub publisher: Option<String>,
+    pub publisher: Option<&'static str>,
     pub published: LedgerDate,
     /// The CSV header and this source's rows, one a line.
     pub text: String,
-    /// One claim per row, its span the row's line in `text`.
-    pub claims: Vec<Claim>,
 }
 
 /// The publisher of the UN tables.
 pub const UNTC_PUBLISHER: &str = "United Nations Treaty Collection";
 
-/// Groups rows (each with its resolved state code and instrument) into one source per
-/// instrument and status date (and, in the generic layout, source address and title).
-/// The source's text is the header plus those rows, so every citation quotes its row.
-pub fn status_sources(
-    file: &RecordFile,
-    resolved: &[(String, TableInstrument)],
-    layout: Layout,
-) -> Vec<StatusSource> {
-    type Key = (String, LedgerDate, Option<String>, Option<String>);
-    let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
-    for (i, row) in file.rows.iter().enumerate() {
-        let r = &row.value;
-        groups
-            .entry((
-                r.instrument.clone(),
-                r.as_of,
-                r.source_url.clone(),
-                r.source_title.clone(),
-            ))
-            .or_default()
-            .push(i);
-    }
-    let mut out = Vec::new();
-    for ((_, as_of, url, title), members) in groups {
-        let Some((_, instrument)) = members.first().and_then(|&i| resolved.get(i)) else {
-            continue;
-        };
-        let mut text = format!("{}\n", file.header);
-        let mut claims = Vec::with_capacity(members.len());
-        for &i in &members {
-            let (Some(row), Some((state, _))) = (file.rows.get(i), resolved.get(i)) else {
-                continue;
-            };
-            let r = &row.value;
-            let start = text.len();
-            text.push_str(&r.row_text);
-            let span = Span::new(start, text.len());
-            text.push('\n');
-            claims.push(Claim {
-                state: state.clone(),
-                instrument: instrument.id.clone(),
-                action: r.action,
-                stage: Stage::International,
-                date: r.date,
-                date_basis: DateBasis::Stated,
-                span,
-                quote: r.row_text.clone(),
-                highlights: Vec::new(),
-                extractor: layout.extractor().to_string(),
-                confidence: 1.0,
-            });
-        }
-        let url = url.or_else(|| instrument.url.clone());
-        let title = title.unwrap_or_else(|| {
+impl StatusSource {
+    /// The source of the rows under `key` (text from [`SourceText::assemble`]), as at
+    /// `as_of`: the key's address or the instrument's page, the key's title or "status of
+    /// TITLE as at DATE", and a hash of all that and the text.
+    pub fn new(
+        key: &SourceKey,
+        instrument: &TableInstrument,
+        as_of: LedgerDate,
+        layout: Layout,
+        text: String,
+    ) -> StatusSource {
+        let url = key.url.clone().or_else(|| instrument.url.clone());
+        let title = key.title.clone().unwrap_or_else(|| {
             format!(
                 "{UNTC_PUBLISHER}, status of {} as at {}",
                 instrument.title,
                 as_of.long_form()
             )
         });
-        let publisher = match layout {
-            Layout::Untc => Some(UNTC_PUBLISHER.to_string()),
-            Layout::Generic => None,
-        };
-        let hash = crate::document::content_hash(&format!(
-            "status_table\n{}\n{}\n{}\n{}",
-            url.as_deref().unwrap_or(""),
-            as_of,
-            title,
-            text
-        ));
-        out.push(StatusSource {
+        let hash = table_hash(url.as_deref().unwrap_or(""), as_of, &title, &text);
+        StatusSource {
             hash,
             url,
             title,
-            publisher,
+            publisher: layout.publisher(),
             published: as_of,
             text,
-            claims,
-        });
+        }
     }
-    out
+}
+
+/// The hash of a status-table source: [`crate::document::content_hash`] of
+/// `status_table\nURL\nAS_OF\nTITLE\nTEXT`, fed to the hasher piece by piece rather than
+/// copied into one string first (a table's text can be large).
+fn table_hash(url: &str, as_of: LedgerDate, title: &str, text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    let mut hasher = Sha256::new();
+    hasher.update(format!("status_table\n{url}\n{as_of}\n{title}\n"));
+    hasher.update(text);
+    let mut hex = String::with_capacity(64);
+    for byte in hasher.finalize() {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }
 
 /// Parses a date cell that must be a full ISO date; a problem otherwise.
@@ -300,5 +351,36 @@ pub(super) fn day_cell(
             ));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_hash_is_the_content_hash_of_its_parts() {
+        let as_of = LedgerDate::parse_iso("2026-02-03").expect("date");
+        let text = "h\nrow 1\nrow 2\n";
+        assert_eq!(
+            table_hash("https://x", as_of, "Status", text),
+            crate::document::content_hash(
+                "status_table\nhttps://x\n2026-02-03\nStatus\nh\nrow 1\nrow 2\n"
+            )
+        );
+    }
+
+    #[test]
+    fn spans_told_as_rows_come_point_into_the_assembled_text() {
+        let header = "state,instrument,action,date";
+        let rows = ["AZE,CETS-216,signature,2023-10-30", "", "FRA,\"a\nb\",x,1"];
+        let mut text = SourceText::new(header);
+        let spans: Vec<Span> = rows.iter().map(|r| text.push(r)).collect();
+        let whole = SourceText::assemble(header, rows);
+        for (row, span) in rows.iter().zip(&spans) {
+            assert_eq!(&whole[span.start..span.end], *row);
+        }
+        assert!(whole.starts_with("state,instrument,action,date\nAZE,"));
+        assert!(whole.ends_with("x,1\n"));
     }
 }

@@ -60,23 +60,6 @@ pub(super) const REQUIRED: [&str; 5] = [
     "consent_action",
 ];
 
-/// The status date of a file that carries `snapshot_commit_date`: its latest value.
-pub(super) fn default_as_of(text: &str) -> Option<LedgerDate> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let column = reader
-        .headers()
-        .ok()?
-        .iter()
-        .position(|h| h.trim().eq_ignore_ascii_case("snapshot_commit_date"))?;
-    reader
-        .records()
-        .filter_map(|r| r.ok())
-        .filter_map(|r| LedgerDate::parse_iso(r.get(column)?).ok())
-        .max()
-}
-
 /// The ledger action a `consent_action` word stands for, if it is clear.
 pub fn consent_action(word: &str) -> Option<Action> {
     let word = word.trim();
@@ -147,9 +130,6 @@ pub(super) fn read_row(
     {
         skip("provisional application dates (not a ledger action)".to_string());
     }
-    let Some(as_of) = cx.as_of else {
-        return Vec::new();
-    };
     if problems.len() != before {
         return Vec::new();
     }
@@ -164,7 +144,7 @@ pub(super) fn read_row(
             instrument: instrument.clone(),
             action,
             date,
-            as_of,
+            as_of: cx.as_of,
             source_url: None,
             source_title: None,
             row_text: String::new(),

@@ -216,6 +216,41 @@ impl InstrumentImport<'_> {
     }
 }
 
+/// The closest states to an unknown name: names it begins, or few edits away.
+pub(super) fn suggest_states(conn: &Connection, folded: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.folded, s.name, s.iso3 FROM state_name n JOIN state s ON s.iso3 = n.iso3",
+    )?;
+    let mut best: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let limit = (folded.chars().count() / 3).max(2);
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (name, display, iso3) = row?;
+        let d = if folded.len() >= 3 && name.starts_with(folded) {
+            1
+        } else {
+            distance(folded, &name)
+        };
+        if d <= limit {
+            let entry = best
+                .entry(iso3.clone())
+                .or_insert((usize::MAX, String::new()));
+            if d < entry.0 {
+                *entry = (d, format!("{display} ({iso3})"));
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, String)> = best.into_values().collect();
+    ranked.sort();
+    Ok(ranked.into_iter().take(5).map(|(_, s)| s).collect())
+}
+
 /// Levenshtein distance over chars, for suggestions.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -252,7 +287,7 @@ impl Ledger {
             1 => Ok(found.into_iter().next().expect("one row")),
             0 => Err(Error::UnknownState {
                 given: query.to_string(),
-                suggestions: self.suggest_states(&folded)?,
+                suggestions: suggest_states(&self.conn, &folded)?,
             }),
             _ => Err(Error::AmbiguousState {
                 given: query.to_string(),
@@ -262,41 +297,6 @@ impl Ledger {
                     .collect(),
             }),
         }
-    }
-
-    /// The closest states to an unknown name: names it begins, or few edits away.
-    fn suggest_states(&self, folded: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT n.folded, s.name, s.iso3 FROM state_name n JOIN state s ON s.iso3 = n.iso3",
-        )?;
-        let mut best: BTreeMap<String, (usize, String)> = BTreeMap::new();
-        let limit = (folded.chars().count() / 3).max(2);
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (name, display, iso3) = row?;
-            let d = if folded.len() >= 3 && name.starts_with(folded) {
-                1
-            } else {
-                distance(folded, &name)
-            };
-            if d <= limit {
-                let entry = best
-                    .entry(iso3.clone())
-                    .or_insert((usize::MAX, String::new()));
-                if d < entry.0 {
-                    *entry = (d, format!("{display} ({iso3})"));
-                }
-            }
-        }
-        let mut ranked: Vec<(usize, String)> = best.into_values().collect();
-        ranked.sort();
-        Ok(ranked.into_iter().take(5).map(|(_, s)| s).collect())
     }
 
     /// A state with every name it goes by.

@@ -7,6 +7,7 @@ mod events;
 mod migrate;
 mod records;
 mod sources;
+mod staging;
 
 use std::path::Path;
 use std::time::Duration;
@@ -20,7 +21,7 @@ pub use events::{
     CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceIndex, SourceMeta, Writer,
 };
 pub use migrate::SCHEMA_VERSION;
-pub use records::{RecordImport, SHIPPED_UNTC_AS_OF};
+pub use records::{RecordImport, StatusTableImport, SHIPPED_UNTC_AS_OF};
 pub use sources::{
     Conflict, ConflictEvent, MentionSource, SourceCitation, SourceEntry, SourceMention, SourceText,
     UnresolvedCount,

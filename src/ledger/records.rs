@@ -3,13 +3,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::catalogue::suggest_states;
 use super::events::{write_source, SourceMeta};
+use super::staging::{self, StagedAct, Staging};
 use super::Ledger;
 use crate::error::{Error, Problem, Result};
-use crate::import::records::{status_sources, Layout, RecordFile, TableInstrument};
+use crate::import::records::{
+    Layout, RecordFile, RecordReader, RecordRow, SourceKey, SourceText, StatusSource,
+    TableInstrument,
+};
+use crate::import::Located;
 use crate::model::{LedgerDate, SourceKind};
 use crate::reconcile::OfficialRecord;
 
@@ -65,224 +71,378 @@ fn table_instrument(conn: &Connection, id: &str) -> Result<Option<TableInstrumen
         .optional()?)
 }
 
-/// "line 5" or "lines 5, 9, 12 and 40 more".
-fn lines(lines: &[u64]) -> String {
-    let shown: Vec<String> = lines.iter().take(5).map(u64::to_string).collect();
-    let more = lines.len().saturating_sub(5);
-    let tail = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
-    format!(
-        "line{} {}{tail}",
-        if lines.len() == 1 { "" } else { "s" },
-        shown.join(", ")
-    )
+/// The lines a name was met on: the first few, and how many in all.
+#[derive(Debug, Default)]
+struct Lines {
+    first: Vec<u64>,
+    count: usize,
 }
 
-/// Resolves and writes a status-table file inside an open transaction. Problems (unknown
-/// participants unless `skip_unknown`, unknown instruments) are returned before anything
-/// is written.
-fn write_records(
-    conn: &Connection,
-    label: &str,
-    file: &RecordFile,
+impl Lines {
+    /// How many a message shows.
+    const SHOWN: usize = 5;
+
+    fn push(&mut self, line: u64) {
+        if self.first.len() < Self::SHOWN {
+            self.first.push(line);
+        }
+        self.count += 1;
+    }
+
+    /// "line 5" or "lines 5, 9, 12, 20, 33 and 40 more".
+    fn describe(&self) -> String {
+        let shown: Vec<String> = self.first.iter().map(u64::to_string).collect();
+        let more = self.count.saturating_sub(Self::SHOWN);
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!(
+            "line{} {}{tail}",
+            if self.count == 1 { "" } else { "s" },
+            shown.join(", ")
+        )
+    }
+}
+
+/// One status-table source being filled as its rows come.
+struct Group {
+    key: SourceKey,
+    /// Index into `TableWriter::known`.
+    instrument: usize,
+    text: SourceText,
+    rows: usize,
+}
+
+/// Resolves the rows of one status table as they are read, inside an open transaction,
+/// and stages the resolved ones by source ([`Staging`]). At the end it reports every
+/// problem (nothing written) or writes the sources in the order of their keys, each with
+/// its events and citations, so that they are numbered as if the file had been sorted by
+/// source.
+struct TableWriter {
+    label: String,
     layout: Layout,
     skip_unknown: bool,
-    suggest: impl Fn(&str) -> String,
-) -> Result<RecordImport> {
-    let states = state_index(conn)?;
-    let mut instruments: HashMap<String, Option<TableInstrument>> = HashMap::new();
-    let mut unknown_states: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
-    let mut ambiguous: BTreeMap<&str, (Vec<u64>, Vec<String>)> = BTreeMap::new();
-    let mut unknown_instruments: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
-    let mut kept = RecordFile {
-        header: file.header.clone(),
-        rows: Vec::with_capacity(file.rows.len()),
-        skipped: file.skipped.clone(),
-        problems: Vec::new(),
-        as_of: file.as_of,
-    };
-    let mut resolved = Vec::with_capacity(file.rows.len());
-    let mut counts = RecordImport::default();
-    for row in &file.rows {
+    header: String,
+    /// Folded state name → the states it names.
+    states: HashMap<String, Vec<String>>,
+    /// Instrument id as the file writes it → the instrument in `known`.
+    instruments: HashMap<String, Option<usize>>,
+    known: Vec<TableInstrument>,
+    unknown_states: BTreeMap<String, Lines>,
+    ambiguous: BTreeMap<String, (Lines, Vec<String>)>,
+    unknown_instruments: BTreeMap<String, Lines>,
+    groups: HashMap<SourceKey, usize>,
+    sources: Vec<Group>,
+    staging: Staging,
+    unknown_skipped: usize,
+}
+
+impl TableWriter {
+    fn start(
+        conn: &Connection,
+        label: &str,
+        layout: Layout,
+        skip_unknown: bool,
+        header: &str,
+    ) -> Result<TableWriter> {
+        Ok(TableWriter {
+            label: label.to_string(),
+            layout,
+            skip_unknown,
+            header: header.to_string(),
+            states: state_index(conn)?,
+            instruments: HashMap::new(),
+            known: Vec::new(),
+            unknown_states: BTreeMap::new(),
+            ambiguous: BTreeMap::new(),
+            unknown_instruments: BTreeMap::new(),
+            groups: HashMap::new(),
+            sources: Vec::new(),
+            staging: Staging::default(),
+            unknown_skipped: 0,
+        })
+    }
+
+    /// Resolves one act's participant and instrument; stages it if both are known.
+    fn add(&mut self, conn: &Connection, row: Located<RecordRow>) -> Result<()> {
         let r = &row.value;
-        if !instruments.contains_key(&r.instrument) {
-            let found = table_instrument(conn, &r.instrument)?;
-            instruments.insert(r.instrument.clone(), found);
-        }
-        let instrument = instruments.get(&r.instrument).cloned().flatten();
+        let instrument = match self.instruments.get(&r.instrument) {
+            Some(&found) => found,
+            None => {
+                let found = table_instrument(conn, &r.instrument)?.map(|i| {
+                    self.known.push(i);
+                    self.known.len() - 1
+                });
+                self.instruments.insert(r.instrument.clone(), found);
+                found
+            }
+        };
         if instrument.is_none() {
-            unknown_instruments
-                .entry(r.instrument.as_str())
+            self.unknown_instruments
+                .entry(r.instrument.clone())
                 .or_default()
                 .push(row.line);
         }
-        let state = match states.get(&super::catalogue::fold(&r.participant)) {
-            Some(codes) if codes.len() == 1 => codes.first().cloned(),
+        let state = match self.states.get(&super::catalogue::fold(&r.participant)) {
+            Some(codes) if codes.len() == 1 => codes.first(),
             Some(codes) => {
-                let entry = ambiguous
-                    .entry(r.participant.as_str())
-                    .or_insert_with(|| (Vec::new(), codes.clone()));
-                entry.0.push(row.line);
+                self.ambiguous
+                    .entry(r.participant.clone())
+                    .or_insert_with(|| (Lines::default(), codes.clone()))
+                    .0
+                    .push(row.line);
                 None
             }
             None => {
-                if skip_unknown {
-                    counts.unknown_skipped += 1;
+                if self.skip_unknown {
+                    self.unknown_skipped += 1;
                 } else {
-                    unknown_states
-                        .entry(r.participant.as_str())
+                    self.unknown_states
+                        .entry(r.participant.clone())
                         .or_default()
                         .push(row.line);
                 }
                 None
             }
         };
-        if let (Some(state), Some(instrument)) = (state, instrument) {
-            resolved.push((state, instrument));
-            kept.rows.push(row.clone());
-        }
-    }
-    let (participant, instrument_column) = match layout {
-        Layout::Untc => ("participant", "mtdsg_no"),
-        Layout::Generic => ("state", "instrument"),
-    };
-    let mut problems = file.problems.clone();
-    for (name, at) in &unknown_states {
-        problems.push(Problem::new(
-            label,
-            at.first().copied(),
-            Some(participant),
-            format!(
-                "unknown state '{name}' ({}){}; add it as an alias or use --skip-unknown",
-                lines(at),
-                suggest(name)
-            ),
-        ));
-    }
-    for (name, (at, codes)) in &ambiguous {
-        problems.push(Problem::new(
-            label,
-            at.first().copied(),
-            Some(participant),
-            format!(
-                "'{name}' names more than one state: {} ({})",
-                codes.join(", "),
-                lines(at)
-            ),
-        ));
-    }
-    for (id, at) in &unknown_instruments {
-        problems.push(Problem::new(
-            label,
-            at.first().copied(),
-            Some(instrument_column),
-            format!(
-                "unknown instrument '{id}' ({}); import it first with `instruments import`",
-                lines(at)
-            ),
-        ));
-    }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line); // stable: a line's problems keep their order
-        return Err(Error::Invalid(problems));
-    }
-    counts.skipped = kept.skipped.clone();
-    for source in status_sources(&kept, &resolved, layout) {
-        let published = source.published.to_string();
-        let meta = SourceMeta {
-            kind: SourceKind::StatusTable,
-            hash: &source.hash,
-            origin: label,
-            format: "csv",
-            url: source.url.as_deref(),
-            title: Some(&source.title),
-            publisher: source.publisher.as_deref(),
-            author: None,
-            published: Some(published),
-            text: &source.text,
+        let (Some(state), Some(instrument)) = (state, instrument) else {
+            return Ok(());
         };
-        let recorded = write_source(conn, &meta, &source.claims, &[])?;
-        counts.records += source.claims.len();
-        if recorded.new {
-            counts.sources += 1;
-            counts.new_events += recorded.events_created;
-            counts.already_present += source.claims.len() - recorded.events_created;
-        } else {
-            counts.sources_present += 1;
-            counts.already_present += source.claims.len();
-        }
+        let key = SourceKey::of(r);
+        let grp = match self.groups.get(&key) {
+            Some(&grp) => grp,
+            None => {
+                self.sources.push(Group {
+                    key: key.clone(),
+                    instrument,
+                    text: SourceText::new(&self.header),
+                    rows: 0,
+                });
+                self.groups.insert(key, self.sources.len() - 1);
+                self.sources.len() - 1
+            }
+        };
+        let group = &mut self.sources[grp];
+        let date = r.date.to_string();
+        let act = StagedAct {
+            state,
+            instrument: &self.known[instrument].id,
+            action: r.action.as_str(),
+            date: &date,
+            precision: r.date.precision().as_str(),
+            span: group.text.push(&r.row_text),
+            row_text: &r.row_text,
+        };
+        self.staging
+            .push(grp, &act)
+            .map_err(|e| Error::io("(staged rows)", e))?;
+        group.rows += 1;
+        Ok(())
     }
-    Ok(counts)
+
+    /// Every problem of the file (the reading's and the resolving's, by line) as an error,
+    /// or the sources written in the order of their keys.
+    fn finish(mut self, conn: &Connection, file: RecordFile) -> Result<RecordImport> {
+        let (participant, instrument_column) = match self.layout {
+            Layout::Untc => ("participant", "mtdsg_no"),
+            Layout::Generic => ("state", "instrument"),
+        };
+        let mut problems = file.problems;
+        for (name, at) in &self.unknown_states {
+            let hint = match suggest_states(conn, &super::catalogue::fold(name))? {
+                s if s.is_empty() => String::new(),
+                s => format!("; did you mean: {}?", s.join(", ")),
+            };
+            problems.push(Problem::new(
+                self.label.as_str(),
+                at.first.first().copied(),
+                Some(participant),
+                format!(
+                    "unknown state '{name}' ({}){hint}; add it as an alias or use --skip-unknown",
+                    at.describe()
+                ),
+            ));
+        }
+        for (name, (at, codes)) in &self.ambiguous {
+            problems.push(Problem::new(
+                self.label.as_str(),
+                at.first.first().copied(),
+                Some(participant),
+                format!(
+                    "'{name}' names more than one state: {} ({})",
+                    codes.join(", "),
+                    at.describe()
+                ),
+            ));
+        }
+        for (id, at) in &self.unknown_instruments {
+            problems.push(Problem::new(
+                self.label.as_str(),
+                at.first.first().copied(),
+                Some(instrument_column),
+                format!(
+                    "unknown instrument '{id}' ({}); import it first with `instruments import`",
+                    at.describe()
+                ),
+            ));
+        }
+        if !problems.is_empty() {
+            problems.sort_by_key(|p| p.line); // stable: a line's problems keep their order
+            return Err(Error::Invalid(problems));
+        }
+        let mut counts = RecordImport {
+            unknown_skipped: self.unknown_skipped,
+            skipped: file.skipped,
+            ..RecordImport::default()
+        };
+        let mut order: Vec<usize> = (0..self.sources.len()).collect();
+        order.sort_by(|&a, &b| self.sources[a].key.cmp(&self.sources[b].key));
+        for grp in order {
+            let group = &self.sources[grp];
+            let as_of = group
+                .key
+                .as_of
+                .or(file.as_of)
+                .ok_or_else(|| Error::Usage(format!("{}: --as-of is required", self.label)))?;
+            let staged = self
+                .staging
+                .group(grp)
+                .map_err(|e| Error::io("(staged rows)", e))?;
+            let acts =
+                || staging::acts(&staged).map(|a| a.map_err(|e| Error::io("(staged rows)", e)));
+            let mut rows = Vec::with_capacity(group.rows);
+            for act in acts() {
+                rows.push(act?.row_text);
+            }
+            let text = SourceText::assemble(&self.header, rows);
+            let instrument = &self.known[group.instrument];
+            let source = StatusSource::new(&group.key, instrument, as_of, self.layout, text);
+            let meta = SourceMeta {
+                kind: SourceKind::StatusTable,
+                hash: &source.hash,
+                origin: &self.label,
+                format: "csv",
+                url: source.url.as_deref(),
+                title: Some(&source.title),
+                publisher: source.publisher,
+                author: None,
+                published: Some(source.published.to_string()),
+                text: &source.text,
+            };
+            let recorded = write_source(conn, &meta, &[], &[])?;
+            counts.records += group.rows;
+            if !recorded.new {
+                counts.sources_present += 1;
+                counts.already_present += group.rows;
+                continue;
+            }
+            let mut new_event = conn.prepare_cached(
+                "INSERT INTO event (state, instrument_id, action, stage, date, precision)
+                 VALUES (?1, ?2, ?3, 'international', ?4, ?5) ON CONFLICT DO NOTHING",
+            )?;
+            let mut old_event = conn.prepare_cached(
+                "SELECT id FROM event WHERE state = ?1 AND instrument_id = ?2 AND action = ?3
+                 AND stage = 'international' AND date = ?4",
+            )?;
+            let mut citation = conn.prepare_cached(
+                "INSERT INTO citation (event_id, source_id, span_start, span_end, quote,
+                                       highlights, extractor, confidence, date_basis)
+                 VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, 1.0, 'stated') ON CONFLICT DO NOTHING",
+            )?;
+            let mut created = 0;
+            for act in acts() {
+                let a = act?;
+                let event = if new_event.execute(params![
+                    a.state,
+                    a.instrument,
+                    a.action,
+                    a.date,
+                    a.precision
+                ])? == 1
+                {
+                    created += 1;
+                    conn.last_insert_rowid()
+                } else {
+                    old_event.query_row(params![a.state, a.instrument, a.action, a.date], |r| {
+                        r.get::<_, i64>(0)
+                    })?
+                };
+                citation.execute(params![
+                    event,
+                    recorded.source_id,
+                    a.span.start as i64,
+                    a.span.end as i64,
+                    a.row_text,
+                    self.layout.extractor()
+                ])?;
+            }
+            counts.sources += 1;
+            counts.new_events += created;
+            counts.already_present += group.rows - created;
+        }
+        Ok(counts)
+    }
 }
 
 /// Loads the shipped UN status tables into a new ledger (inside its creating transaction).
 pub(super) fn load_shipped(conn: &Connection) -> Result<()> {
-    let bad = |message: String| Error::ShippedData {
-        file: "data/untc_2026_participants.csv",
-        message,
+    const FILE: &str = "data/untc_2026_participants.csv";
+    let bad = |e: Error| Error::ShippedData {
+        file: FILE,
+        message: e.to_string(),
     };
-    let as_of = LedgerDate::parse_iso(SHIPPED_UNTC_AS_OF).map_err(|e| bad(e.to_string()))?;
-    let file = crate::import::records::read_records(
-        SHIPPED_UNTC.as_bytes(),
-        "data/untc_2026_participants.csv",
-        Layout::Untc,
-        Some(as_of),
-    )
-    .map_err(|e| bad(e.to_string()))?;
-    write_records(
-        conn,
-        "data/untc_2026_participants.csv",
-        &file,
-        Layout::Untc,
-        false,
-        |_| String::new(),
-    )
-    .map_err(|e| bad(e.to_string()))?;
+    let as_of = LedgerDate::parse_iso(SHIPPED_UNTC_AS_OF).map_err(bad)?;
+    let reader = RecordReader::open(SHIPPED_UNTC.as_bytes(), FILE, Layout::Untc, Some(as_of))
+        .map_err(bad)?;
+    let mut writer =
+        TableWriter::start(conn, FILE, Layout::Untc, false, reader.header()).map_err(bad)?;
+    let file = reader.read(|row| writer.add(conn, row)).map_err(bad)?;
+    writer.finish(conn, file).map_err(bad)?;
     Ok(())
 }
 
+/// A status-table import under way: one transaction, each act resolved and staged as it is
+/// read; [`StatusTableImport::finish`] writes the sources and commits, or reports every
+/// problem and writes nothing.
+pub struct StatusTableImport<'a> {
+    tx: Transaction<'a>,
+    writer: TableWriter,
+}
+
+impl StatusTableImport<'_> {
+    /// Takes one act as it is read.
+    pub fn add(&mut self, row: Located<RecordRow>) -> Result<()> {
+        self.writer.add(&self.tx, row)
+    }
+
+    /// Commits when `read` (the reading of the file) and every row went well; otherwise
+    /// rolls back and reports every problem, by line.
+    pub fn finish(self, read: Result<RecordFile>) -> Result<RecordImport> {
+        let counts = self.writer.finish(&self.tx, read?)?;
+        self.tx.commit()?;
+        Ok(counts)
+    }
+}
+
 impl Ledger {
-    /// Imports a status-table file in one transaction: every act becomes an event cited by
-    /// the table's row. Unknown participants are an error naming each with its lines (or
-    /// are skipped with `skip_unknown`); unknown instruments are an error. Importing the
-    /// same file again changes nothing.
+    /// Starts importing a status table whose header line is `header`, in one transaction:
+    /// every act becomes an event cited by the table's row. Unknown participants are an
+    /// error naming each with its lines (or are skipped with `skip_unknown`); unknown
+    /// instruments are an error. Importing the same file again changes nothing.
     pub fn import_records(
         &mut self,
         label: &str,
-        file: &RecordFile,
+        header: &str,
         layout: Layout,
         skip_unknown: bool,
-    ) -> Result<RecordImport> {
-        let suggestions: HashMap<String, String> = {
-            // Suggestions come from the read-only resolver, before the write lock.
-            let states = state_index(&self.conn)?;
-            let mut out = HashMap::new();
-            for row in &file.rows {
-                let name = &row.value.participant;
-                if out.contains_key(name) || states.contains_key(&super::catalogue::fold(name)) {
-                    continue;
-                }
-                let hint = match self.resolve_state(name) {
-                    Err(Error::UnknownState { suggestions, .. }) if !suggestions.is_empty() => {
-                        format!("; did you mean: {}?", suggestions.join(", "))
-                    }
-                    _ => String::new(),
-                };
-                out.insert(name.clone(), hint);
-            }
-            out
-        };
+    ) -> Result<StatusTableImport<'_>> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let counts = write_records(&tx, label, file, layout, skip_unknown, |name| {
-            suggestions.get(name).cloned().unwrap_or_default()
-        })?;
-        tx.commit()?;
-        Ok(counts)
+        let writer = TableWriter::start(&tx, label, layout, skip_unknown, header)?;
+        Ok(StatusTableImport { tx, writer })
     }
 
     /// The official records of these instruments only (what reconciling a selection
@@ -327,4 +487,140 @@ fn read_records(mut rows: rusqlite::Rows) -> Result<Vec<OfficialRecord>> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows of a generic table of `n` acts over a few instruments and titles, in a
+    /// scrambled order, each with the key of its source (instrument, title, as_of). Titles
+    /// hold commas, quotes and a line end; the file has CRLF line ends.
+    fn rows(n: usize) -> Vec<((&'static str, usize, bool), String)> {
+        let states = ["AZE", "FRA", "DEU", "NOR", "CHL", "Cook Islands"];
+        let instruments = ["CETS-216", "UNTC-IV-15", "untc-xviii-10", "UNTC-XXVII-7"];
+        let titles = [
+            "",
+            "\"Chart, \"\"as kept\"\"\r\nby the depositary\"",
+            "Table",
+        ];
+        (0..n)
+            .map(|i| {
+                let k = (i * 7919) % n; // a scramble of 0..n
+                let (instrument, title, own_as_of) = (
+                    instruments[k % instruments.len()],
+                    k % 3,
+                    k.is_multiple_of(5),
+                );
+                let line = format!(
+                    "{},{instrument},{},{}-{:02}-{:02},{},{}\r\n",
+                    states[k % states.len()],
+                    ["signature", "ratification", "accession"][k % 3],
+                    1950 + k / 300,
+                    1 + (k / 28) % 12,
+                    1 + k % 28,
+                    titles[title],
+                    if own_as_of { "2024-01-15" } else { "" }
+                );
+                ((instrument, title, own_as_of), line)
+            })
+            .collect()
+    }
+
+    /// A table file of these rows: a BOM, the header, with `blank` a blank line after
+    /// every hundredth row (the row after a blank line quotes it, as it always did: its
+    /// text starts where the reading of it started).
+    fn table<'r>(rows: impl Iterator<Item = &'r String>, blank: bool) -> String {
+        let mut csv = String::from("\u{feff}state,instrument,action,date,source_title,as_of\r\n");
+        for (i, row) in rows.enumerate() {
+            csv.push_str(row);
+            if blank && i.is_multiple_of(100) {
+                csv.push_str("\r\n");
+            }
+        }
+        csv
+    }
+
+    /// Imports `csv` into a new in-memory ledger whose staging keeps at most `budget` bytes
+    /// in memory; every table of the ledger after, and whether the staging spilled.
+    fn import(csv: &str, acts: usize, budget: usize) -> (Vec<String>, bool) {
+        let mut ledger = Ledger::open_in_memory_with(false).expect("ledger");
+        let as_of = LedgerDate::parse_iso("2025-01-01").ok();
+        let reader =
+            RecordReader::open(csv.as_bytes(), "t.csv", Layout::Generic, as_of).expect("header");
+        let tx = ledger.conn.transaction().expect("tx");
+        let mut writer = TableWriter::start(&tx, "t.csv", Layout::Generic, false, reader.header())
+            .expect("start");
+        writer.staging = Staging::with_budget(budget);
+        let file = reader.read(|row| writer.add(&tx, row)).expect("read");
+        let spilled = writer.staging.spilled;
+        let counts = writer.finish(&tx, file).expect("finish");
+        tx.commit().expect("commit");
+        assert_eq!(counts.records, acts);
+        let mut rows = Vec::new();
+        for table in ["source", "event", "citation"] {
+            let mut stmt = ledger
+                .conn
+                .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+                .expect("select");
+            let n = stmt.column_count();
+            let mut all = stmt.query([]).expect("rows");
+            while let Some(r) = all.next().expect("row") {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).expect("cell")))
+                    .collect();
+                rows.push(format!("{table}: {}", cells.join(" | ")));
+            }
+        }
+        // Every citation quotes its row, and the span finds the row in the source's text.
+        let mut stmt = ledger
+            .conn
+            .prepare(
+                "SELECT s.text, c.span_start, c.span_end, c.quote FROM citation c
+                 JOIN source s ON s.id = c.source_id",
+            )
+            .expect("citations");
+        let mut cited = stmt.query([]).expect("rows");
+        let mut count = 0;
+        while let Some(r) = cited.next().expect("row") {
+            let text: String = r.get(0).expect("text");
+            let (start, end): (i64, i64) = (r.get(1).expect("start"), r.get(2).expect("end"));
+            let quote: String = r.get(3).expect("quote");
+            assert_eq!(&text[start as usize..end as usize], quote);
+            assert!(!quote.contains('\r') && !quote.ends_with('\n'), "{quote:?}");
+            let line_of_file = quote.replace('\n', "\r\n") + "\r\n";
+            assert!(
+                csv.contains(&line_of_file),
+                "the row as the file has it: {quote:?}"
+            );
+            count += 1;
+        }
+        assert!(count > 0);
+        (rows, spilled)
+    }
+
+    #[test]
+    fn a_staged_table_quotes_every_row_at_its_span_whether_it_spilled_or_not() {
+        let rows = rows(3000);
+        let csv = table(rows.iter().map(|(_, line)| line), true);
+        let (in_memory, spilled) = import(&csv, rows.len(), usize::MAX);
+        assert!(!spilled);
+        let (through_a_file, spilled) = import(&csv, rows.len(), 4096);
+        assert!(spilled, "a small budget sends the staged rows to the file");
+        assert_eq!(in_memory, through_a_file);
+
+        // Numbered as if the file had been sorted by source (a stable sort: each source
+        // keeps its rows in the order the file gives them).
+        let mut sorted: Vec<&((&str, usize, bool), String)> = rows.iter().collect();
+        sorted.sort_by_key(|(key, _)| *key);
+        let scrambled = table(rows.iter().map(|(_, line)| line), false);
+        let sorted_csv = table(sorted.iter().map(|(_, line)| line), false);
+        assert_ne!(sorted_csv, scrambled);
+        let (from_scrambled, _) = import(&scrambled, rows.len(), 4096);
+        let (from_sorted, _) = import(&sorted_csv, rows.len(), usize::MAX);
+        assert!(
+            from_scrambled == from_sorted,
+            "the same ledger from either order"
+        );
+    }
 }

@@ -80,9 +80,8 @@ CREATE TABLE IF NOT EXISTS event (
     precision     TEXT NOT NULL CHECK (precision = 'day' OR precision = 'month' OR precision = 'year'),
     UNIQUE (state, instrument_id, action, stage, date)
 );
-CREATE INDEX IF NOT EXISTS event_by_state ON event (state, date);
+-- A state's entries are read through the key (state, instrument_id, ...); an instrument's here.
 CREATE INDEX IF NOT EXISTS event_by_instrument ON event (instrument_id, state);
-CREATE INDEX IF NOT EXISTS event_by_action ON event (action, date);  -- since version 2
 
 -- Why an event is in the ledger: the exact words of a source (byte span into source.text).
 -- A citation from a `status_table` source is an official record; from an `article`, a claim.
@@ -110,6 +109,22 @@ CREATE TABLE IF NOT EXISTS unresolved_mention (
     PRIMARY KEY (source_id, span_start)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS unresolved_mention_by_text ON unresolved_mention (text);
+
+-- Which instruments each official status table records: one row per table and instrument,
+-- kept by the trigger below as the table's citations are written. Reconciling asks it
+-- whether an instrument has records at all, and how recent, without reading the citations
+-- of every event on the instrument.
+CREATE TABLE IF NOT EXISTS table_instrument (
+    instrument_id TEXT NOT NULL REFERENCES instrument (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    source_id     INTEGER NOT NULL REFERENCES source (id) ON DELETE CASCADE,
+    PRIMARY KEY (instrument_id, source_id)
+) WITHOUT ROWID;                                                                 -- since version 4
+CREATE TRIGGER IF NOT EXISTS table_instrument_of_citation AFTER INSERT ON citation
+WHEN (SELECT kind FROM source WHERE id = NEW.source_id) = 'status_table'
+BEGIN
+    INSERT OR IGNORE INTO table_instrument (instrument_id, source_id)
+    SELECT instrument_id, NEW.source_id FROM event WHERE id = NEW.event_id;
+END;
 
 -- Official records: events as an official status table states them.
 CREATE VIEW IF NOT EXISTS record AS

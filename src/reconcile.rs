@@ -106,12 +106,13 @@ pub fn is_checked(event: &EventEntry) -> bool {
         .any(|c| c.source_kind != SourceKind::StatusTable)
 }
 
-/// The instruments whose records reconciling these events needs: those of the checked ones.
-pub fn instruments_to_check(events: &[EventEntry]) -> Vec<&str> {
+/// The (state, instrument) pairs whose records reconciling these events needs: those of
+/// the checked ones.
+pub fn pairs_to_check(events: &[EventEntry]) -> Vec<(&str, &str)> {
     events
         .iter()
         .filter(|e| is_checked(e))
-        .map(|e| e.instrument.as_str())
+        .map(|e| (e.state.as_str(), e.instrument.as_str()))
         .collect()
 }
 
@@ -122,21 +123,47 @@ fn is_record(event: &EventEntry) -> bool {
         .any(|c| c.source_kind == SourceKind::StatusTable)
 }
 
-/// The records, by instrument.
+/// What reconciling a selection of events reads from the ledger: the records of its states
+/// on its instruments, and which of its instruments official tables record at all, with
+/// the latest status date among those tables.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub records: Vec<OfficialRecord>,
+    pub tables: HashMap<String, Option<LedgerDate>>,
+}
+
+impl Records {
+    /// Records as a ledger holding only them would give: every instrument they are on,
+    /// with their latest status date.
+    pub fn from_records(records: Vec<OfficialRecord>) -> Records {
+        let mut tables: HashMap<String, Option<LedgerDate>> = HashMap::new();
+        for r in &records {
+            let latest = tables.entry(r.instrument.clone()).or_default();
+            *latest = (*latest).max(r.as_of);
+        }
+        Records { records, tables }
+    }
+}
+
+/// The records, by state and instrument.
 pub struct RecordIndex<'a> {
-    by_instrument: HashMap<&'a str, Vec<&'a OfficialRecord>>,
+    of_pair: HashMap<(&'a str, &'a str), Vec<&'a OfficialRecord>>,
+    tables: &'a HashMap<String, Option<LedgerDate>>,
 }
 
 impl<'a> RecordIndex<'a> {
-    pub fn new(records: &'a [OfficialRecord]) -> Self {
-        let mut by_instrument: HashMap<&str, Vec<&OfficialRecord>> = HashMap::new();
-        for r in records {
-            by_instrument
-                .entry(r.instrument.as_str())
+    pub fn new(records: &'a Records) -> Self {
+        let mut of_pair: HashMap<(&str, &str), Vec<&OfficialRecord>> = HashMap::new();
+        for r in &records.records {
+            of_pair
+                .entry((r.state.as_str(), r.instrument.as_str()))
                 .or_default()
                 .push(r);
         }
-        RecordIndex { by_instrument }
+        RecordIndex {
+            of_pair,
+            tables: &records.tables,
+        }
     }
 }
 
@@ -146,11 +173,7 @@ fn days_between(a: &LedgerDate, b: &LedgerDate) -> Option<i64> {
 }
 
 /// The status of every event against the records (events only records cite: `record`).
-pub fn reconcile(
-    events: &[EventEntry],
-    records: &[OfficialRecord],
-    window_days: i64,
-) -> Vec<Verdict> {
+pub fn reconcile(events: &[EventEntry], records: &Records, window_days: i64) -> Vec<Verdict> {
     let index = RecordIndex::new(records);
     events
         .iter()
@@ -176,19 +199,17 @@ pub fn verdict(event: &EventEntry, index: &RecordIndex, window_days: i64) -> Ver
             None,
         );
     }
-    let Some(on_instrument) = index.by_instrument.get(event.instrument.as_str()) else {
+    let Some(&as_of) = index.tables.get(event.instrument.as_str()) else {
         return make(
             Status::Unverified,
             Some(format!("no official records for {}", event.instrument)),
             None,
         );
     };
-    let as_of = on_instrument.iter().filter_map(|r| r.as_of).max();
-    let of_state: Vec<&OfficialRecord> = on_instrument
-        .iter()
-        .copied()
-        .filter(|r| r.state == event.state)
-        .collect();
+    let of_state: &[&OfficialRecord] = index
+        .of_pair
+        .get(&(event.state.as_str(), event.instrument.as_str()))
+        .map_or(&[], Vec::as_slice);
     let as_at = as_of.map_or(String::new(), |d| format!(" as at {d}"));
     if matches!(event.action, Action::Withdrawal | Action::EntryIntoForce) {
         return make(
@@ -411,11 +432,11 @@ mod tests {
     }
 
     fn status(e: &EventEntry) -> (Status, Option<String>) {
-        let records = [
+        let records = Records::from_records(vec![
             record(1, "AZE", Action::Signature, "2008-01-09"),
             record(2, "AZE", Action::Ratification, "2009-01-28"),
             record(3, "FRA", Action::Ratification, "2010-02-18"),
-        ];
+        ]);
         let v = reconcile(std::slice::from_ref(e), &records, DEFAULT_WINDOW_DAYS);
         (v[0].status, v[0].note.clone())
     }

@@ -381,24 +381,23 @@ fn news_only_ledger_with_one_entry() -> Work {
 #[test]
 fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
     let work = news_only_ledger_with_one_entry();
+    let fresh = schema_objects(&rusqlite::Connection::open(&work.db).expect("open"));
     {
-        // Make it look as version 1 left it: without the index version 2 added.
+        // Make it look as version 1 left it: with its event index by (state, date), without
+        // what versions 2 to 4 added (version 2's index went again in version 4).
         let conn = rusqlite::Connection::open(&work.db).expect("open");
-        conn.execute_batch("DROP INDEX event_by_action; PRAGMA user_version = 1;")
-            .expect("downgrade");
+        conn.execute_batch(
+            "CREATE INDEX event_by_state ON event (state, date);
+             DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
+             PRAGMA user_version = 1;",
+        )
+        .expect("downgrade");
     }
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 3);
+    assert_eq!(v["schema_version"], 4);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
-    let index: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'event_by_action'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("query");
-    assert_eq!(index, 1);
+    assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
 
     conn.execute_batch("PRAGMA user_version = 99;")
         .expect("future");
@@ -409,15 +408,29 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         .stderr(predicate::str::contains("made by a newer treaty-ledger"));
 }
 
-/// The table definitions of a ledger, by name.
-fn table_definitions(conn: &rusqlite::Connection) -> Vec<(String, String)> {
-    let mut stmt = conn
-        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .expect("prepare");
+/// The two columns of every row `sql` selects.
+fn two_columns<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+) -> Vec<(A, B)> {
+    let mut stmt = conn.prepare(sql).expect("prepare");
     let rows = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("query");
     rows.collect::<Result<_, _>>().expect("rows")
+}
+
+/// The tables, indexes and triggers of a ledger, by name.
+fn schema_objects(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    two_columns(conn, "SELECT type, name FROM sqlite_schema ORDER BY name")
+}
+
+/// The table definitions of a ledger, by name.
+fn table_definitions(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    two_columns(
+        conn,
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name",
+    )
 }
 
 #[test]
@@ -434,8 +447,11 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
         let version: i64 = conn
             .query_row("PRAGMA schema_version", [], |r| r.get(0))
             .expect("schema version");
-        conn.execute_batch("PRAGMA writable_schema = ON;")
-            .expect("writable");
+        conn.execute_batch(
+            "DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
+             PRAGMA writable_schema = ON;",
+        )
+        .expect("writable");
         for (name, sql) in table_definitions(&old) {
             conn.execute(
                 "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2",
@@ -457,7 +473,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
     assert_ne!(before, fresh);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 3);
+    assert_eq!(v["schema_version"], 4);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(
@@ -503,4 +519,52 @@ fn upsert_updates_an_instrument_that_entries_cite() {
         v[0]["instrument"], "CETS-216",
         "the entry keeps its instrument"
     );
+}
+
+/// Which instruments each status table records, as a ledger says it.
+fn table_instruments(conn: &rusqlite::Connection) -> Vec<(String, i64)> {
+    two_columns(
+        conn,
+        "SELECT instrument_id, source_id FROM table_instrument ORDER BY 1, 2",
+    )
+}
+
+#[test]
+fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
+    let work = Work::new();
+    work.ok(&["init"]);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let fresh = table_instruments(&conn);
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM source WHERE kind = 'status_table'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("tables");
+    assert!(tables > 0, "the shipped UN tables");
+    assert!(
+        fresh.len() as i64 >= tables,
+        "each table records an instrument"
+    );
+    conn.execute_batch(
+        "DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
+         PRAGMA user_version = 3;",
+    )
+    .expect("downgrade");
+    drop(conn);
+
+    let v = work.json(&["init", "--format", "json"]);
+    assert_eq!(v["schema_version"], 4);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    assert_eq!(table_instruments(&conn), fresh);
+    // And the trigger is back: a new table's citations are counted too.
+    let triggers: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("triggers");
+    assert_eq!(triggers, 1);
 }

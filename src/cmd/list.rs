@@ -118,7 +118,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let ledger = ctx.ledger()?;
     let filter = args.selection.filter(&ledger)?;
     let events = ledger.events(&filter)?;
-    let records = ledger.records_of(&reconcile::instruments_to_check(&events))?;
+    let records = ledger.records_of(&reconcile::pairs_to_check(&events))?;
     let verdicts: Vec<Verdict> = reconcile::reconcile(&events, &records, args.window_days);
     let entries: Vec<Line> = reconcile::merge_confirmed(events, verdicts)
         .into_iter()

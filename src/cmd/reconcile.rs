@@ -108,7 +108,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         .into_iter()
         .filter(reconcile::is_checked)
         .collect();
-    let records = ledger.records_of(&reconcile::instruments_to_check(&events))?;
+    let records = ledger.records_of(&reconcile::pairs_to_check(&events))?;
     let verdicts = reconcile::reconcile(&events, &records, args.window_days);
     let counts: Vec<Count> = reconcile::summary(&verdicts)
         .into_iter()

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::reference;
 
 /// The schema every ledger is migrated to.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The whole current schema, applied to a new ledger.
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -19,6 +19,12 @@ enum Step {
     /// old ones only in constraints that leave every stored row as it is (see
     /// [`redefine_tables`]).
     Redefine(&'static [&'static str]),
+    /// New tables, indexes or triggers, created as a new ledger gets them, then `then`
+    /// run (to fill them from the rows already stored, drop what they replace).
+    Create {
+        objects: &'static [&'static str],
+        then: &'static str,
+    },
 }
 
 /// Steps that bring a ledger from version `n - 1` to `n`, for ledgers made by older
@@ -36,6 +42,19 @@ const MIGRATIONS: &[Step] = &[
         "event",
         "citation",
     ]),
+    // 4: which instruments each status table records, filled from the tables' citations;
+    // the event indexes by (state, date) and (action, date) go: no query filters on action
+    // in SQL, and the key (state, instrument_id, ...) serves a state's listing, where the
+    // date index led SQLite to read every event of the state for each of its instruments.
+    Step::Create {
+        objects: &["table_instrument", "table_instrument_of_citation"],
+        then: "INSERT OR IGNORE INTO table_instrument (instrument_id, source_id)
+               SELECT DISTINCT e.instrument_id, c.source_id
+               FROM source s JOIN citation c ON c.source_id = s.id JOIN event e ON e.id = c.event_id
+               WHERE s.kind = 'status_table';
+               DROP INDEX IF EXISTS event_by_state;
+               DROP INDEX IF EXISTS event_by_action;",
+    },
 ];
 
 /// Replaces the stored definitions of `tables` by those a new ledger gets, the way SQLite
@@ -44,8 +63,7 @@ const MIGRATIONS: &[Step] = &[
 /// connection reads the schema again. Only for definitions that accept exactly the rows
 /// the old ones accept.
 fn redefine_tables(tx: &Transaction, tables: &[&str]) -> Result<()> {
-    let current = Connection::open_in_memory()?;
-    current.execute_batch(SCHEMA)?;
+    let current = current_schema()?;
     let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
     tx.execute_batch("PRAGMA writable_schema = ON;")?;
     for table in tables {
@@ -63,6 +81,36 @@ fn redefine_tables(tx: &Transaction, tables: &[&str]) -> Result<()> {
         "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF;",
         version + 1
     ))?;
+    Ok(())
+}
+
+/// An empty ledger in memory with the current schema, to read definitions from.
+fn current_schema() -> Result<Connection> {
+    let current = Connection::open_in_memory()?;
+    current.execute_batch(SCHEMA)?;
+    Ok(current)
+}
+
+/// Creates `objects` with the definitions a new ledger gets them with (those the ledger
+/// has already are left as they are).
+fn create_objects(tx: &Transaction, objects: &[&str]) -> Result<()> {
+    let current = current_schema()?;
+    for name in objects {
+        let present: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        if present {
+            continue;
+        }
+        let sql: String = current.query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        tx.execute_batch(&sql)?;
+    }
     Ok(())
 }
 
@@ -88,6 +136,10 @@ pub(super) fn migrate(conn: &mut Connection, shipped_records: bool) -> Result<()
             match step {
                 Step::Sql(sql) => tx.execute_batch(sql)?,
                 Step::Redefine(tables) => redefine_tables(&tx, tables)?,
+                Step::Create { objects, then } => {
+                    create_objects(&tx, objects)?;
+                    tx.execute_batch(then)?;
+                }
             }
         }
     }

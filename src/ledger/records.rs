@@ -17,7 +17,7 @@ use crate::import::records::{
 };
 use crate::import::Located;
 use crate::model::{LedgerDate, SourceKind};
-use crate::reconcile::OfficialRecord;
+use crate::reconcile::{OfficialRecord, Records};
 
 /// The shipped UN status tables, loaded into every new ledger.
 pub const SHIPPED_UNTC: &str = include_str!("../../data/untc_2026_participants.csv");
@@ -445,21 +445,41 @@ impl Ledger {
         Ok(StatusTableImport { tx, writer })
     }
 
-    /// The official records of these instruments only (what reconciling a selection
-    /// needs: a listing of one state does not load the records of every treaty).
-    pub fn records_of(&self, instruments: &[&str]) -> Result<Vec<OfficialRecord>> {
-        let mut stmt = self.conn.prepare_cached(
+    /// What reconciling events of these (state, instrument) pairs needs: the records of
+    /// each pair, and for each instrument whether tables record it and how recently. A
+    /// listing of one state reads neither the records of other states nor every event
+    /// on its instruments.
+    pub fn records_of(&self, pairs: &[(&str, &str)]) -> Result<Records> {
+        let mut of_pair = self.conn.prepare_cached(
             "SELECT event_id, state, instrument_id, action, date, citation_id, source_id,
                     source_title, source_url, as_of, quote
-             FROM record WHERE stage = 'international' AND instrument_id = ?1
-             ORDER BY state, date, event_id, citation_id",
+             FROM record WHERE stage = 'international' AND state = ?1 AND instrument_id = ?2
+             ORDER BY date, event_id, citation_id",
         )?;
-        let mut out = Vec::new();
-        let mut sorted = instruments.to_vec();
+        let mut tables_of = self.conn.prepare_cached(
+            "SELECT s.published FROM table_instrument t JOIN source s ON s.id = t.source_id
+             WHERE t.instrument_id = ?1",
+        )?;
+        let mut sorted = pairs.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
-        for instrument in sorted {
-            out.extend(read_records(stmt.query([instrument])?)?);
+        let mut out = Records::default();
+        for &(state, instrument) in &sorted {
+            out.records
+                .extend(read_records(of_pair.query([state, instrument])?)?);
+            if out.tables.contains_key(instrument) {
+                continue;
+            }
+            let mut rows = tables_of.query([instrument])?;
+            let mut tables = None;
+            while let Some(r) = rows.next()? {
+                let published: Option<String> = r.get(0)?;
+                let as_of = published.and_then(|d| LedgerDate::parse_iso(&d).ok());
+                tables = Some(tables.flatten().max(as_of));
+            }
+            if let Some(latest) = tables {
+                out.tables.insert(instrument.to_string(), latest);
+            }
         }
         Ok(out)
     }

@@ -73,8 +73,6 @@ corpus "instruments-$ROWS.csv" --articles 0 --instruments "$ROWS" --records 0
 corpus "records-$ROWS.csv" --articles 0 --instruments 0 --records "$ROWS"
 corpus "dense-$DENSE.jsonl" --articles 0 --instruments 0 --records 0 \
     --dense "$DENSE" --dense-claims "$DENSE_CLAIMS"
-printf '{"url":"https://news.example.org/tiny","title":"Tiny","published":"2024-05-06","publisher":"Bench","text":"Norway deposited its instrument of accession to the Paris Agreement on 5 May 2019."}\n' \
-    >"$OUT/tiny.jsonl"
 
 # ---------------------------------------------------------------- measuring
 # GNU time gives CPU and peak RSS; without it, bash's `time` gives CPU and /proc the RSS.
@@ -189,12 +187,27 @@ say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB: $(calc "$(siz
 result "re-ingest ${BIG} (x faster)" ">= 5" "$ratio" "$(at_least "$ratio" 5)"
 
 # ---------------------------------------------------------------- gazetteer load
-say "== gazetteer load: ingest of one tiny article into an existing ledger (best of $REPEAT)"
-"$BIN" --db "$db" -q ingest "$OUT/tiny.jsonl"
-best_of "$REPEAT" "$BIN" --db "$db" ingest "$OUT/tiny.jsonl"
-tiny=$WALL_MS
-best_of "$REPEAT" "$BIN" --db "$db" list --state "$LIST_STATE" --until 1000
-say "   tiny ingest ${tiny} ms (peak RSS $RSS_MB MB); opening the ledger alone (empty list): ${WALL_MS} ms"
+# Each run ingests an article the ledger has not seen (its text differs by the run's
+# number), so every run loads the gazetteer and extracts: a known article would be
+# skipped before either.
+say "== gazetteer load: ingest of one new one-sentence article into an existing ledger (best of $REPEAT)"
+best_tiny="" best_tiny_rss=""
+for i in $(seq "$REPEAT"); do
+    printf '{"url":"https://news.example.org/tiny-%s","title":"Tiny","published":"2024-05-06","publisher":"Bench","text":"Norway deposited its instrument of accession to the Paris Agreement on 5 May 2019 (run %s)."}\n' \
+        "$i.$$.$(date +%s%N)" "$i.$$.$(date +%s%N)" >"$TMP/tiny.jsonl"
+    measure "$BIN" --db "$db" ingest "$TMP/tiny.jsonl"
+    grep -q '1 new' "$TMP/err" || {
+        say "   the tiny article was not new: $(tail -1 "$TMP/err")"
+        exit 1
+    }
+    if [[ -z $best_tiny ]] || awk -v a="$WALL_MS" -v b="$best_tiny" 'BEGIN { exit !(a < b) }'; then
+        best_tiny=$WALL_MS best_tiny_rss=$RSS_MB
+    fi
+done
+tiny=$best_tiny
+best_of "$REPEAT" "$BIN" --db "$db" states show "$LIST_STATE"
+say "   new tiny article ingested in ${tiny} ms (peak RSS $best_tiny_rss MB); a command that" \
+    "opens the ledger and loads no gazetteer (states show): ${WALL_MS} ms"
 result "gazetteer load: tiny ingest (ms)" "<= 20" "$tiny" "$(at_most "$tiny" 20)"
 
 # ---------------------------------------------------------------- imports
@@ -209,7 +222,6 @@ say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB: $rate rows/s"
 result "instruments import ${ROWS} (rows/s)" ">= 400000" "$rate" "$(at_least "$rate" 400000)"
 result "instruments import peak RSS (MB)" "<= 150" "$RSS_MB" "$(at_most "$RSS_MB" 150)"
 
-records_db=""
 if "$BIN" records import --help >/dev/null 2>&1; then
     say "== records import --layout generic of $ROWS rows (fresh ledger)"
     db=$OUT/records.db
@@ -221,36 +233,28 @@ if "$BIN" records import --help >/dev/null 2>&1; then
     say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB: $rate rows/s"
     result "records import ${ROWS} (rows/s)" ">= 400000" "$rate" "$(at_least "$rate" 400000)"
     result "records import peak RSS (MB)" "<= 150" "$RSS_MB" "$(at_most "$RSS_MB" 150)"
-    records_db=$db
 else
     say "== records import: SKIPPED (this binary has no 'records import' command yet)"
     result "records import ${ROWS} (rows/s)" ">= 400000" "-" "SKIP (no command)"
 fi
 
 # ---------------------------------------------------------------- list on ~1M events
-# The big ledger: the records import when it made enough events, else an ingest of
-# articles made of treaty actions (a route through the binary, no SQL).
-target_events=$((ROWS * 7 / 10))
-events=0
-if [[ -n $records_db ]]; then
-    events=$(events_in "$records_db")
-    events=${events:-0}
-    list_db=$records_db
+# The big ledger: an ingest of articles made of treaty actions (a route through the binary,
+# no SQL), so that the listed state has thousands of entries with news citations to read
+# and reconcile (the records import spreads its events over many bench states).
+target_events=$((DENSE * DENSE_CLAIMS * 7 / 10))
+list_db=$OUT/dense-$DENSE.db
+if [[ -s $list_db ]] && (($(events_in "$list_db") >= target_events)); then
+    say "== big ledger: $list_db (kept from an earlier run)"
+else
+    rm -f "$list_db" "$list_db-wal" "$list_db-shm"
+    say "== big ledger: ingest of $DENSE articles of $DENSE_CLAIMS treaty actions each"
+    measure "$BIN" --db "$list_db" ingest "$OUT/dense-$DENSE.jsonl"
+    say "   $(tail -1 "$TMP/err")"
+    say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB:" \
+        "$(calc "$(claims_of) / ($WALL_MS / 1000)") claims/s"
 fi
-if ((events < target_events)); then
-    list_db=$OUT/dense-$DENSE.db
-    if [[ -s $list_db ]] && (($(events_in "$list_db") >= target_events)); then
-        say "== big ledger: $list_db (kept from an earlier run)"
-    else
-        rm -f "$list_db" "$list_db-wal" "$list_db-shm"
-        say "== big ledger: ingest of $DENSE articles of $DENSE_CLAIMS treaty actions each"
-        measure "$BIN" --db "$list_db" ingest "$OUT/dense-$DENSE.jsonl"
-        say "   $(tail -1 "$TMP/err")"
-        say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB:" \
-            "$(calc "$(claims_of) / ($WALL_MS / 1000)") claims/s"
-    fi
-    events=$(events_in "$list_db")
-fi
+events=$(events_in "$list_db")
 say "== list --state $LIST_STATE on a ledger of $events events (best of $REPEAT)"
 best_of "$REPEAT" "$BIN" --db "$list_db" list --state "$LIST_STATE"
 lines=$(($(wc -l <"$TMP/out") - 1))

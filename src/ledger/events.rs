@@ -368,6 +368,9 @@ impl Ledger {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        // The index of hashes is probed at random: as much cache as the writer's, or most
+        // probes of a large ledger would read their page again.
+        conn.execute_batch(super::CACHE_SIZE)?;
         Ok(Some(SourceIndex { conn }))
     }
 

@@ -79,9 +79,9 @@ impl Ledger {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch(
             "PRAGMA foreign_keys = ON;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA cache_size = -32000;",
+             PRAGMA synchronous = NORMAL;",
         )?;
+        conn.execute_batch(CACHE_SIZE)?;
         let mut ledger = Ledger { conn, path };
         migrate::migrate(&mut ledger.conn, shipped_records).map_err(|e| match e {
             Error::Sqlite(e) => Error::Ledger {
@@ -97,6 +97,9 @@ impl Ledger {
         &self.path
     }
 }
+
+/// The page cache of each connection: 32 MB.
+const CACHE_SIZE: &str = "PRAGMA cache_size = -32000";
 
 /// Turns an empty string into NULL for optional text columns.
 fn opt(s: &Option<String>) -> Option<&str> {

@@ -603,9 +603,6 @@ pub fn read_instruments<R: Read>(
     Ok(rows)
 }
 
-/// Streams an instruments CSV: calls `each` with every valid row as it is read, and ends
-/// with every problem found (`Error::Invalid`), so that a caller writing rows in a
-/// transaction can roll it back. An error from `each` stops the reading.
 /// The ids met so far in a file with the line each was first on, held compactly for files
 /// of millions of rows: the ids one after another in one string, and a hash table of their
 /// indices (about 35 bytes an id, where a map of boxed strings takes over 100 at its peak).
@@ -646,6 +643,9 @@ impl SeenIds {
     }
 }
 
+/// Streams an instruments CSV: calls `each` with every valid row as it is read, and ends
+/// with every problem found (`Error::Invalid`), so that a caller writing rows in a
+/// transaction can roll it back. An error from `each` stops the reading.
 pub fn for_each_instrument<R: Read>(
     input: R,
     file: &str,

@@ -96,9 +96,14 @@ CREATE TABLE IF NOT EXISTS citation (
     extractor  TEXT NOT NULL,
     confidence REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
     date_basis TEXT NOT NULL CHECK (date_basis = 'stated' OR date_basis = 'relative' OR date_basis = 'publication'),
+    state      TEXT NOT NULL,                  -- the event's state, copied (since version 5)
     UNIQUE (event_id, source_id, span_start, span_end)
 );
 CREATE INDEX IF NOT EXISTS citation_by_source ON citation (source_id);
+-- A state's citations side by side: listing a state reads a few pages of this index, where
+-- the key by event_id holds them scattered among every state's (events are numbered in the
+-- order they are first cited).                                                  -- since version 5
+CREATE INDEX IF NOT EXISTS citation_by_state ON citation (state, event_id, source_id);
 
 -- A treaty-like title in a source that names no known instrument ("the Convention on X").
 CREATE TABLE IF NOT EXISTS unresolved_mention (

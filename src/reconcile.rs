@@ -28,7 +28,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::ledger::EventEntry;
-use crate::model::{Action, LedgerDate, SourceKind, Stage};
+use crate::model::{Action, LedgerDate, Stage};
 
 /// An event's standing against the official records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
@@ -100,10 +100,7 @@ pub const DEFAULT_WINDOW_DAYS: i64 = 3;
 
 /// Whether an event rests on an article or a manual entry (and so is checked).
 pub fn is_checked(event: &EventEntry) -> bool {
-    event
-        .citations
-        .iter()
-        .any(|c| c.source_kind != SourceKind::StatusTable)
+    event.support.others > 0
 }
 
 /// The (state, instrument) pairs whose records reconciling these events needs: those of
@@ -117,10 +114,7 @@ pub fn pairs_to_check(events: &[EventEntry]) -> Vec<(&str, &str)> {
 }
 
 fn is_record(event: &EventEntry) -> bool {
-    event
-        .citations
-        .iter()
-        .any(|c| c.source_kind == SourceKind::StatusTable)
+    event.support.tables > 0
 }
 
 /// What reconciling a selection of events reads from the ledger: the records of its states
@@ -358,6 +352,7 @@ pub fn merge_confirmed(
         };
         if let Some((record, merged)) = lines[t].as_mut() {
             record.citations.extend(news.citations);
+            record.support += news.support;
             merged.status = Status::Confirmed;
             merged.note = match (merged.note.take(), verdict.note) {
                 (Some(a), Some(b)) => Some(format!("{a}; {b}")),
@@ -379,8 +374,8 @@ pub fn summary(verdicts: &[Verdict]) -> Vec<(Status, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::CitationEntry;
-    use crate::model::{DateBasis, Span};
+    use crate::ledger::{CitationEntry, Support};
+    use crate::model::{DateBasis, SourceKind, Span};
 
     fn date(s: &str) -> LedgerDate {
         LedgerDate::parse_iso(s).expect("date")
@@ -403,7 +398,7 @@ mod tests {
     }
 
     fn news(instrument: &str, action: Action, stage: Stage, d: &str) -> EventEntry {
-        EventEntry {
+        let mut entry = EventEntry {
             id: 100,
             state: "AZE".into(),
             state_name: "Azerbaijan".into(),
@@ -428,7 +423,10 @@ mod tests {
                 confidence: 1.0,
                 date_basis: DateBasis::Stated,
             }],
-        }
+            support: Support::default(),
+        };
+        entry.support = Support::of(&entry.citations);
+        entry
     }
 
     fn status(e: &EventEntry) -> (Status, Option<String>) {

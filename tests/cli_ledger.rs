@@ -384,20 +384,22 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
     let fresh = schema_objects(&rusqlite::Connection::open(&work.db).expect("open"));
     {
         // Make it look as version 1 left it: with its event index by (state, date), without
-        // what versions 2 to 4 added (version 2's index went again in version 4).
+        // what versions 2 to 5 added (version 2's index went again in version 4).
         let conn = rusqlite::Connection::open(&work.db).expect("open");
         conn.execute_batch(
             "CREATE INDEX event_by_state ON event (state, date);
              DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
+             DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
              PRAGMA user_version = 1;",
         )
         .expect("downgrade");
     }
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 4);
+    assert_eq!(v["schema_version"], 5);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
+    assert_citations_carry_their_event_state(&conn);
 
     conn.execute_batch("PRAGMA user_version = 99;")
         .expect("future");
@@ -406,6 +408,20 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("made by a newer treaty-ledger"));
+}
+
+/// Every citation has a state, its event's (the copy a state's listing reads).
+fn assert_citations_carry_their_event_state(conn: &rusqlite::Connection) {
+    let (citations, astray): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE c.state IS NOT e.state)
+             FROM citation c LEFT JOIN event e ON e.id = c.event_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("citations");
+    assert!(citations > 0, "a ledger with citations");
+    assert_eq!(astray, 0, "citations whose state is not their event's");
 }
 
 /// The two columns of every row `sql` selects.
@@ -449,6 +465,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
             .expect("schema version");
         conn.execute_batch(
             "DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
+             DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
              PRAGMA writable_schema = ON;",
         )
         .expect("writable");
@@ -473,7 +490,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
     assert_ne!(before, fresh);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 4);
+    assert_eq!(v["schema_version"], 5);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(
@@ -485,6 +502,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("integrity");
     assert_eq!(check, "ok");
+    assert_citations_carry_their_event_state(&conn);
     let refused = conn
         .execute(
             "INSERT INTO event (state, instrument_id, action, stage, date, precision)
@@ -549,15 +567,17 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     );
     conn.execute_batch(
         "DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
+         DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
          PRAGMA user_version = 3;",
     )
     .expect("downgrade");
     drop(conn);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 4);
+    assert_eq!(v["schema_version"], 5);
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(table_instruments(&conn), fresh);
+    assert_citations_carry_their_event_state(&conn);
     // And the trigger is back: a new table's citations are counted too.
     let triggers: i64 = conn
         .query_row(

@@ -243,6 +243,34 @@ fn news_is_checked_against_the_records() {
             ("2009-01-28", "ratification", "confirmed", 2),
         ]
     );
+    // The table forms count the citations without reading them, and say the same.
+    let csv = work.ok(&[
+        "list",
+        "--state",
+        "AZE",
+        "-i",
+        "UNTC-IV-15",
+        "--format",
+        "csv",
+    ]);
+    let mut lines = csv::Reader::from_reader(csv.as_bytes());
+    let counted: Vec<(String, String, String, usize)> = lines
+        .deserialize::<std::collections::HashMap<String, String>>()
+        .map(|row| {
+            let row = row.expect("csv row");
+            (
+                row["date"].clone(),
+                row["action"].clone(),
+                row["status"].clone(),
+                row["citations"].parse().expect("a count"),
+            )
+        })
+        .collect();
+    let counted: Vec<(&str, &str, &str, usize)> = counted
+        .iter()
+        .map(|(d, a, s, n)| (d.as_str(), a.as_str(), s.as_str(), *n))
+        .collect();
+    assert_eq!(counted, statuses);
 
     // The 2-day-off report is folded into the record's line, with a note.
     let aut = entries(

@@ -108,7 +108,7 @@ impl Row for Line {
             e.stage.to_string(),
             e.instrument.clone(),
             e.instrument_title.clone(),
-            e.citations.len().to_string(),
+            e.support.total().to_string(),
             self.status.to_string(),
         ]
     }
@@ -117,7 +117,11 @@ impl Row for Line {
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let ledger = ctx.ledger()?;
     let filter = args.selection.filter(&ledger)?;
-    let events = ledger.events(&filter)?;
+    // A table shows how many citations an entry has; the JSON forms carry them whole.
+    let events = match args.format {
+        Format::Table | Format::Csv => ledger.events_counted(&filter)?,
+        Format::Json | Format::Ndjson => ledger.events(&filter)?,
+    };
     let records = ledger.records_of(&reconcile::pairs_to_check(&events))?;
     let verdicts: Vec<Verdict> = reconcile::reconcile(&events, &records, args.window_days);
     let entries: Vec<Line> = reconcile::merge_confirmed(events, verdicts)

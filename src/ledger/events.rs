@@ -80,6 +80,42 @@ pub struct EventEntry {
     pub date: LedgerDate,
     pub precision: crate::model::Precision,
     pub citations: Vec<CitationEntry>,
+    /// Its citations counted by the kind of their sources (filled by both listings; only
+    /// [`Ledger::events`] reads the citations themselves).
+    #[serde(skip)]
+    pub support: Support,
+}
+
+/// What an entry rests on: how many of its citations come from official status tables and
+/// how many from articles or entries made by hand. Reconciling needs no more than this.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Support {
+    pub tables: usize,
+    pub others: usize,
+}
+
+impl Support {
+    pub fn of(citations: &[CitationEntry]) -> Support {
+        let tables = citations
+            .iter()
+            .filter(|c| c.source_kind == SourceKind::StatusTable)
+            .count();
+        Support {
+            tables,
+            others: citations.len() - tables,
+        }
+    }
+
+    pub fn total(self) -> usize {
+        self.tables + self.others
+    }
+}
+
+impl std::ops::AddAssign for Support {
+    fn add_assign(&mut self, other: Support) {
+        self.tables += other.tables;
+        self.others += other.others;
+    }
 }
 
 /// Which sources a ledger file holds, asked through a connection of its own (see
@@ -204,8 +240,8 @@ fn insert_claims(
     )?;
     let mut citation = tx.prepare_cached(
         "INSERT INTO citation (event_id, source_id, span_start, span_end, quote, highlights,
-                               extractor, confidence, date_basis)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                               extractor, confidence, date_basis, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
     )?;
     let mut created = HashSet::new();
     let mut corroborated = HashSet::new();
@@ -249,7 +285,8 @@ fn insert_claims(
             spans_json(&claim.highlights),
             claim.extractor,
             f64::from(claim.confidence.clamp(0.0, 1.0)),
-            claim.date_basis.as_str()
+            claim.date_basis.as_str(),
+            claim.state
         ])?;
     }
     let mut mention = tx.prepare_cached(
@@ -461,80 +498,140 @@ impl Ledger {
 
     /// Ledger entries with their citations, oldest first.
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventEntry>> {
-        // Spelled out per case, so that SQLite can use the index on state or instrument
-        // (`?1 IS NULL OR e.state = ?1` would make it scan every event).
-        let where_clause = match (&filter.state, &filter.instrument) {
-            (Some(_), Some(_)) => "e.state = ?1 AND e.instrument_id = ?2",
-            (Some(_), None) => "e.state = ?1 AND ?2 IS NULL",
-            (None, Some(_)) => "?1 IS NULL AND e.instrument_id = ?2",
-            (None, None) => "?1 IS NULL AND ?2 IS NULL",
-        };
+        let mut out = self.listing(
+            filter,
+            "c.id, c.source_id, src.kind, src.url, src.title, src.publisher, src.published,
+             c.span_start, c.span_end, c.quote, c.highlights, c.extractor, c.confidence,
+             c.date_basis",
+            "LEFT JOIN source src ON src.id = c.source_id",
+            ", c.id",
+            |entry, r| {
+                let Some(citation_id) = r.get::<_, Option<i64>>(8)? else {
+                    return Ok(());
+                };
+                let kind: String = r.get(10)?;
+                let highlights: String = r.get(18)?;
+                let highlights: Vec<[usize; 2]> =
+                    serde_json::from_str(&highlights).unwrap_or_default();
+                let basis: String = r.get(21)?;
+                entry.citations.push(CitationEntry {
+                    id: citation_id,
+                    source_id: r.get(9)?,
+                    source_kind: kind.parse()?,
+                    url: r.get(11)?,
+                    title: r.get(12)?,
+                    publisher: r.get(13)?,
+                    published: r.get(14)?,
+                    span: Span::new(r.get::<_, i64>(15)? as usize, r.get::<_, i64>(16)? as usize),
+                    quote: r.get(17)?,
+                    highlights: highlights.iter().map(|[a, b]| Span::new(*a, *b)).collect(),
+                    extractor: r.get(19)?,
+                    confidence: r.get(20)?,
+                    date_basis: basis.parse()?,
+                });
+                Ok(())
+            },
+        )?;
+        for e in &mut out {
+            e.support = Support::of(&e.citations);
+        }
+        Ok(out)
+    }
+
+    /// Ledger entries with their citations counted, not read (`citations` stays empty):
+    /// what a listing shows as a table. It reads the keys of the citations alone, and a
+    /// citation is a status table's when the table records the event's instrument.
+    pub fn events_counted(&self, filter: &EventFilter) -> Result<Vec<EventEntry>> {
+        self.listing(
+            filter,
+            "c.source_id, t.source_id IS NOT NULL",
+            "LEFT JOIN table_instrument t
+                  ON t.instrument_id = e.instrument_id AND t.source_id = c.source_id",
+            "",
+            |entry, r| {
+                if r.get::<_, Option<i64>>(8)?.is_some() {
+                    match r.get::<_, bool>(9)? {
+                        true => entry.support.tables += 1,
+                        false => entry.support.others += 1,
+                    }
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// The entries `filter` selects, oldest first: each row gives an entry's
+    /// [`ENTRY_COLUMNS`] and, from column 8 on, `columns` of one of its citations `c`
+    /// (and what `joins` adds), which `cite` takes into the entry.
+    fn listing(
+        &self,
+        filter: &EventFilter,
+        columns: &str,
+        joins: &str,
+        then_by: &str,
+        mut cite: impl FnMut(&mut EventEntry, &rusqlite::Row) -> Result<()>,
+    ) -> Result<Vec<EventEntry>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT e.id, e.state, s.name, e.instrument_id, i.title, e.action, e.stage, e.date,
-                    c.id, c.source_id, src.kind, src.url, src.title, src.publisher, src.published,
-                    c.span_start, c.span_end, c.quote, c.highlights, c.extractor, c.confidence,
-                    c.date_basis
-             FROM event e
-             JOIN state s ON s.iso3 = e.state
-             JOIN instrument i ON i.id = e.instrument_id
-             LEFT JOIN citation c ON c.event_id = e.id
-             LEFT JOIN source src ON src.id = c.source_id
-             WHERE {where_clause}
-             ORDER BY e.date, e.state, e.instrument_id, e.action, e.stage, e.id, c.id"
+            "SELECT {ENTRY_COLUMNS}, {columns} {ENTRY_JOINS} {joins}
+             WHERE {} ORDER BY {ENTRY_ORDER}{then_by}",
+            filter.where_clause()
         ))?;
         let mut out: Vec<EventEntry> = Vec::new();
         let mut rows = stmt.query(params![filter.state, filter.instrument])?;
-        let word = |s: String| -> rusqlite::Result<String> { Ok(s) };
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if out.last().map(|e| e.id) != Some(id) {
-                let date: String = r.get(7)?;
-                let date = LedgerDate::parse_iso(&date)?;
-                out.push(EventEntry {
-                    id,
-                    state: r.get(1)?,
-                    state_name: r.get(2)?,
-                    instrument: r.get(3)?,
-                    instrument_title: r.get(4)?,
-                    action: word(r.get(5)?)?.parse()?,
-                    stage: word(r.get(6)?)?.parse()?,
-                    precision: date.precision(),
-                    date,
-                    citations: Vec::new(),
-                });
-            }
-            let Some(citation_id) = r.get::<_, Option<i64>>(8)? else {
-                continue;
-            };
-            let kind: String = r.get(10)?;
-            let highlights: String = r.get(18)?;
-            let highlights: Vec<[usize; 2]> = serde_json::from_str(&highlights).unwrap_or_default();
-            let basis: String = r.get(21)?;
-            let citation = CitationEntry {
-                id: citation_id,
-                source_id: r.get(9)?,
-                source_kind: kind.parse()?,
-                url: r.get(11)?,
-                title: r.get(12)?,
-                publisher: r.get(13)?,
-                published: r.get(14)?,
-                span: Span::new(r.get::<_, i64>(15)? as usize, r.get::<_, i64>(16)? as usize),
-                quote: r.get(17)?,
-                highlights: highlights.iter().map(|[a, b]| Span::new(*a, *b)).collect(),
-                extractor: r.get(19)?,
-                confidence: r.get(20)?,
-                date_basis: basis.parse()?,
-            };
-            if let Some(last) = out.last_mut() {
-                last.citations.push(citation);
-            }
+            cite(next_entry(&mut out, r)?, r)?;
         }
         out.retain(|e| filter.keeps(e));
         Ok(out)
     }
 }
 
+/// The columns of an entry that both listings read first (see [`next_entry`]), the joins
+/// that give them and a citation `c` of the entry, and the listings' order.
+const ENTRY_COLUMNS: &str =
+    "e.id, e.state, s.name, e.instrument_id, i.title, e.action, e.stage, e.date";
+const ENTRY_JOINS: &str = "FROM event e
+     JOIN state s ON s.iso3 = e.state
+     JOIN instrument i ON i.id = e.instrument_id
+     LEFT JOIN citation c ON c.state = e.state AND c.event_id = e.id";
+const ENTRY_ORDER: &str = "e.date, e.state, e.instrument_id, e.action, e.stage, e.id";
+
+/// The entry a row of a listing belongs to: the last one read, or a new one made from the
+/// row's [`ENTRY_COLUMNS`] (the rows of one entry come together).
+fn next_entry<'a>(out: &'a mut Vec<EventEntry>, r: &rusqlite::Row) -> Result<&'a mut EventEntry> {
+    let id: i64 = r.get(0)?;
+    if out.last().map(|e| e.id) != Some(id) {
+        let date = LedgerDate::parse_iso(&r.get::<_, String>(7)?)?;
+        out.push(EventEntry {
+            id,
+            state: r.get(1)?,
+            state_name: r.get(2)?,
+            instrument: r.get(3)?,
+            instrument_title: r.get(4)?,
+            action: r.get::<_, String>(5)?.parse()?,
+            stage: r.get::<_, String>(6)?.parse()?,
+            precision: date.precision(),
+            date,
+            citations: Vec::new(),
+            support: Support::default(),
+        });
+    }
+    let last = out.len() - 1;
+    Ok(&mut out[last])
+}
+
 impl EventFilter {
+    /// The part of a listing's WHERE that SQL can use an index for, spelled out per case
+    /// (`?1 IS NULL OR e.state = ?1` would make SQLite scan every event).
+    fn where_clause(&self) -> &'static str {
+        match (&self.state, &self.instrument) {
+            (Some(_), Some(_)) => "e.state = ?1 AND e.instrument_id = ?2",
+            (Some(_), None) => "e.state = ?1 AND ?2 IS NULL",
+            (None, Some(_)) => "?1 IS NULL AND e.instrument_id = ?2",
+            (None, None) => "?1 IS NULL AND ?2 IS NULL",
+        }
+    }
+
     fn keeps(&self, e: &EventEntry) -> bool {
         if !self.actions.is_empty() && !self.actions.contains(&e.action) {
             return false;

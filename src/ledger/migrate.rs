@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::reference;
 
 /// The schema every ledger is migrated to.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The whole current schema, applied to a new ledger.
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -25,6 +25,8 @@ enum Step {
         objects: &'static [&'static str],
         then: &'static str,
     },
+    /// A step that needs more than SQL.
+    Run(fn(&Transaction) -> Result<()>),
 }
 
 /// Steps that bring a ledger from version `n - 1` to `n`, for ledgers made by older
@@ -55,7 +57,40 @@ const MIGRATIONS: &[Step] = &[
                DROP INDEX IF EXISTS event_by_state;
                DROP INDEX IF EXISTS event_by_action;",
     },
+    // 5: citations carry their event's state, and an index by it serves a state's listing.
+    Step::Run(citations_by_state),
 ];
+
+/// Version 5: adds `citation.state`, fills it from the events, and takes the current
+/// definition (which makes it NOT NULL) and the index by state. A ledger that came through
+/// version 3's redefinition has the column in its definition already (that step installs
+/// the current definition), but not in its rows: reading them gives NULL until filled.
+fn citations_by_state(tx: &Transaction) -> Result<()> {
+    let has_column: bool = tx.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('citation') WHERE name = 'state'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_column {
+        tx.execute_batch("ALTER TABLE citation ADD COLUMN state TEXT;")?;
+    }
+    tx.execute_batch(
+        "UPDATE citation SET state = (SELECT e.state FROM event e WHERE e.id = citation.event_id);",
+    )?;
+    let orphans: i64 = tx.query_row(
+        "SELECT count(*) FROM citation WHERE state IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    if orphans > 0 {
+        return Err(Error::Usage(format!(
+            "this ledger has {orphans} citations of events it does not hold; \
+             `PRAGMA foreign_key_check` names them"
+        )));
+    }
+    redefine_tables(tx, &["citation"])?;
+    create_objects(tx, &["citation_by_state"])
+}
 
 /// Replaces the stored definitions of `tables` by those a new ledger gets, the way SQLite
 /// documents for changes to CHECK constraints (which leave the stored rows untouched):
@@ -140,6 +175,7 @@ pub(super) fn migrate(conn: &mut Connection, shipped_records: bool) -> Result<()
                     create_objects(&tx, objects)?;
                     tx.execute_batch(then)?;
                 }
+                Step::Run(step) => step(&tx)?,
             }
         }
     }

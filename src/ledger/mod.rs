@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 
 pub use catalogue::{ImportCounts, InstrumentImport, LedgerSummary};
 pub use events::{
-    CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceIndex, SourceMeta, Writer,
+    CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceIndex, SourceMeta,
+    Support, Writer,
 };
 pub use migrate::SCHEMA_VERSION;
 pub use records::{RecordImport, StatusTableImport, SHIPPED_UNTC_AS_OF};

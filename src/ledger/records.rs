@@ -1,7 +1,7 @@
 //! Official status records: importing status tables as `status_table` sources (and the
 //! shipped UN tables into a new ledger), and fetching the records reconciliation needs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -348,8 +348,8 @@ impl TableWriter {
             )?;
             let mut citation = conn.prepare_cached(
                 "INSERT INTO citation (event_id, source_id, span_start, span_end, quote,
-                                       highlights, extractor, confidence, date_basis)
-                 VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, 1.0, 'stated') ON CONFLICT DO NOTHING",
+                                       highlights, extractor, confidence, date_basis, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, 1.0, 'stated', ?7) ON CONFLICT DO NOTHING",
             )?;
             let mut created = 0;
             for act in acts() {
@@ -375,7 +375,8 @@ impl TableWriter {
                     a.span.start as i64,
                     a.span.end as i64,
                     a.row_text,
-                    self.layout.extractor()
+                    self.layout.extractor(),
+                    a.state
                 ])?;
             }
             counts.sources += 1;
@@ -464,22 +465,31 @@ impl Ledger {
         sorted.sort_unstable();
         sorted.dedup();
         let mut out = Records::default();
+        // Records exist only of instruments some table records: the pairs of the others
+        // (most of a state's, usually) need no look at their events.
+        let mut untabled: HashSet<&str> = HashSet::new();
         for &(state, instrument) in &sorted {
-            out.records
-                .extend(read_records(of_pair.query([state, instrument])?)?);
-            if out.tables.contains_key(instrument) {
+            if untabled.contains(instrument) {
                 continue;
             }
-            let mut rows = tables_of.query([instrument])?;
-            let mut tables = None;
-            while let Some(r) = rows.next()? {
-                let published: Option<String> = r.get(0)?;
-                let as_of = published.and_then(|d| LedgerDate::parse_iso(&d).ok());
-                tables = Some(tables.flatten().max(as_of));
+            if !out.tables.contains_key(instrument) {
+                let mut rows = tables_of.query([instrument])?;
+                let mut tables = None;
+                while let Some(r) = rows.next()? {
+                    let published: Option<String> = r.get(0)?;
+                    let as_of = published.and_then(|d| LedgerDate::parse_iso(&d).ok());
+                    tables = Some(tables.flatten().max(as_of));
+                }
+                match tables {
+                    Some(latest) => out.tables.insert(instrument.to_string(), latest),
+                    None => {
+                        untabled.insert(instrument);
+                        continue;
+                    }
+                };
             }
-            if let Some(latest) = tables {
-                out.tables.insert(instrument.to_string(), latest);
-            }
+            out.records
+                .extend(read_records(of_pair.query([state, instrument])?)?);
         }
         Ok(out)
     }

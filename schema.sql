@@ -116,7 +116,8 @@ CREATE TABLE IF NOT EXISTS unresolved_mention (
 CREATE INDEX IF NOT EXISTS unresolved_mention_by_text ON unresolved_mention (text);
 
 -- Which instruments each official status table records: one row per table and instrument,
--- kept by the trigger below as the table's citations are written. Reconciling asks it
+-- written by the records import with the table's citations (until version 5, by a trigger on
+-- every citation, which made each insert keep a statement journal). Reconciling asks it
 -- whether an instrument has records at all, and how recent, without reading the citations
 -- of every event on the instrument.
 CREATE TABLE IF NOT EXISTS table_instrument (
@@ -124,13 +125,6 @@ CREATE TABLE IF NOT EXISTS table_instrument (
     source_id     INTEGER NOT NULL REFERENCES source (id) ON DELETE CASCADE,
     PRIMARY KEY (instrument_id, source_id)
 ) WITHOUT ROWID;                                                                 -- since version 4
-CREATE TRIGGER IF NOT EXISTS table_instrument_of_citation AFTER INSERT ON citation
-WHEN (SELECT kind FROM source WHERE id = NEW.source_id) = 'status_table'
-BEGIN
-    INSERT OR IGNORE INTO table_instrument (instrument_id, source_id)
-    SELECT instrument_id, NEW.source_id FROM event WHERE id = NEW.event_id;
-END;
-
 -- Official records: events as an official status table states them.
 CREATE VIEW IF NOT EXISTS record AS
 SELECT e.id AS event_id, e.state, e.instrument_id, e.action, e.stage, e.date, e.precision,

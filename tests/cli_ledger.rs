@@ -387,8 +387,7 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         // what versions 2 to 5 added (version 2's index went again in version 4).
         let conn = rusqlite::Connection::open(&work.db).expect("open");
         conn.execute_batch(
-            "CREATE INDEX event_by_state ON event (state, date);
-             DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
+            "CREATE INDEX event_by_state ON event (state, date); DROP TABLE table_instrument;
              DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
              PRAGMA user_version = 1;",
         )
@@ -464,8 +463,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
             .query_row("PRAGMA schema_version", [], |r| r.get(0))
             .expect("schema version");
         conn.execute_batch(
-            "DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
-             DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
+            "DROP TABLE table_instrument; DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
              PRAGMA writable_schema = ON;",
         )
         .expect("writable");
@@ -565,9 +563,12 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
         fresh.len() as i64 >= tables,
         "each table records an instrument"
     );
+    // Version 4 kept table_instrument by a trigger on every citation; version 5 drops it.
     conn.execute_batch(
-        "DROP TRIGGER table_instrument_of_citation; DROP TABLE table_instrument;
+        "DROP TABLE table_instrument;
          DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
+         CREATE TRIGGER table_instrument_of_citation AFTER INSERT ON citation
+         BEGIN SELECT 1; END;
          PRAGMA user_version = 3;",
     )
     .expect("downgrade");
@@ -578,7 +579,6 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(table_instruments(&conn), fresh);
     assert_citations_carry_their_event_state(&conn);
-    // And the trigger is back: a new table's citations are counted too.
     let triggers: i64 = conn
         .query_row(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
@@ -586,5 +586,21 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
             |r| r.get(0),
         )
         .expect("triggers");
-    assert_eq!(triggers, 1);
+    assert_eq!(triggers, 0, "version 4's trigger is gone");
+    drop(conn);
+    // And a table imported now is counted too.
+    let table = work.file(
+        "table.csv",
+        "state,instrument,action,date,source_url,source_title,as_of\n\
+         AZE,CETS-216,signature,2023-10-30,https://example.org/t,Status of CETS-216,2026-01-01\n",
+    );
+    work.cmd()
+        .args(["records", "import", "--layout", "generic"])
+        .arg(&table)
+        .assert()
+        .success();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let after = table_instruments(&conn);
+    assert_eq!(after.len(), fresh.len() + 1, "{after:?}");
+    assert!(after.iter().any(|(i, _)| i == "CETS-216"), "{after:?}");
 }

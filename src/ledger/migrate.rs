@@ -49,7 +49,7 @@ const MIGRATIONS: &[Step] = &[
     // in SQL, and the key (state, instrument_id, ...) serves a state's listing, where the
     // date index led SQLite to read every event of the state for each of its instruments.
     Step::Create {
-        objects: &["table_instrument", "table_instrument_of_citation"],
+        objects: &["table_instrument"],
         then: "INSERT OR IGNORE INTO table_instrument (instrument_id, source_id)
                SELECT DISTINCT e.instrument_id, c.source_id
                FROM source s JOIN citation c ON c.source_id = s.id JOIN event e ON e.id = c.event_id
@@ -57,14 +57,17 @@ const MIGRATIONS: &[Step] = &[
                DROP INDEX IF EXISTS event_by_state;
                DROP INDEX IF EXISTS event_by_action;",
     },
-    // 5: citations carry their event's state, and an index by it serves a state's listing.
+    // 5: citations carry their event's state, and an index by it serves a state's listing;
+    // the records import writes table_instrument itself (version 4 had a trigger on every
+    // citation, which made each insert keep a statement journal).
     Step::Run(citations_by_state),
 ];
 
 /// Version 5: adds `citation.state`, fills it from the events, and takes the current
-/// definition (which makes it NOT NULL) and the index by state. A ledger that came through
-/// version 3's redefinition has the column in its definition already (that step installs
-/// the current definition), but not in its rows: reading them gives NULL until filled.
+/// definition (which makes it NOT NULL) and the index by state, and drops version 4's
+/// trigger. A ledger that came through version 3's redefinition has the column in its
+/// definition already (that step installs the current definition), but not in its rows:
+/// reading them gives NULL until filled.
 fn citations_by_state(tx: &Transaction) -> Result<()> {
     let has_column: bool = tx.query_row(
         "SELECT count(*) > 0 FROM pragma_table_info('citation') WHERE name = 'state'",
@@ -89,7 +92,9 @@ fn citations_by_state(tx: &Transaction) -> Result<()> {
         )));
     }
     redefine_tables(tx, &["citation"])?;
-    create_objects(tx, &["citation_by_state"])
+    create_objects(tx, &["citation_by_state"])?;
+    tx.execute_batch("DROP TRIGGER IF EXISTS table_instrument_of_citation;")?;
+    Ok(())
 }
 
 /// Replaces the stored definitions of `tables` by those a new ledger gets, the way SQLite

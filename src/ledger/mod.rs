@@ -80,7 +80,8 @@ impl Ledger {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch(
             "PRAGMA foreign_keys = ON;
-             PRAGMA synchronous = NORMAL;",
+             PRAGMA synchronous = NORMAL;
+             PRAGMA temp_store = MEMORY;",
         )?;
         conn.execute_batch(CACHE_SIZE)?;
         let mut ledger = Ledger { conn, path };

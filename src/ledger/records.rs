@@ -352,6 +352,8 @@ impl TableWriter {
                  VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, 1.0, 'stated', ?7) ON CONFLICT DO NOTHING",
             )?;
             let mut created = 0;
+            // The instruments this table records (one, as rows are grouped by instrument).
+            let mut recorded_instruments: Vec<&str> = Vec::new();
             for act in acts() {
                 let a = act?;
                 let event = if new_event.execute(params![
@@ -369,7 +371,7 @@ impl TableWriter {
                         r.get::<_, i64>(0)
                     })?
                 };
-                citation.execute(params![
+                let cited = citation.execute(params![
                     event,
                     recorded.source_id,
                     a.span.start as i64,
@@ -378,6 +380,15 @@ impl TableWriter {
                     self.layout.extractor(),
                     a.state
                 ])?;
+                if cited == 1 && !recorded_instruments.contains(&a.instrument) {
+                    recorded_instruments.push(a.instrument);
+                }
+            }
+            let mut records_instrument = conn.prepare_cached(
+                "INSERT OR IGNORE INTO table_instrument (instrument_id, source_id) VALUES (?1, ?2)",
+            )?;
+            for instrument in &recorded_instruments {
+                records_instrument.execute(params![instrument, recorded.source_id])?;
             }
             counts.sources += 1;
             counts.new_events += created;

@@ -51,7 +51,9 @@ CREATE TABLE IF NOT EXISTS instrument_name (
 ) WITHOUT ROWID;
 
 -- One document as ingested (an article, an official status table, a hand-entered citation),
--- with its text kept so every citation can be re-quoted.
+-- with its text kept so every citation can be re-quoted and every article re-read by a
+-- newer extractor. The text is stored packed: one zstd frame (src/ledger/packed.rs), which
+-- `zstd -d` reads and `treaty-ledger sources show ID` prints.
 CREATE TABLE IF NOT EXISTS source (
     id        INTEGER PRIMARY KEY,
     hash      TEXT NOT NULL UNIQUE,            -- SHA-256 of the normalised text (+ address for tables)
@@ -63,7 +65,7 @@ CREATE TABLE IF NOT EXISTS source (
     publisher TEXT,
     author    TEXT,
     published TEXT,                            -- ISO 8601 publication date / "status as at" date
-    text      TEXT NOT NULL
+    packed_text BLOB NOT NULL                -- the normalised text, zstd; since version 6
 );
 
 -- One entry of the ledger: a state's act on an instrument, at a date with its precision.
@@ -83,7 +85,7 @@ CREATE TABLE IF NOT EXISTS event (
 -- A state's entries are read through the key (state, instrument_id, ...); an instrument's here.
 CREATE INDEX IF NOT EXISTS event_by_instrument ON event (instrument_id, state);
 
--- Why an event is in the ledger: the exact words of a source (byte span into source.text).
+-- Why an event is in the ledger: the exact words of a source (byte span into its text).
 -- A citation from a `status_table` source is an official record; from an `article`, a claim.
 CREATE TABLE IF NOT EXISTS citation (
     id         INTEGER PRIMARY KEY,

@@ -16,7 +16,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use treaty_ledger::document::{read_jsonl, source_hash};
 use treaty_ledger::extract::extract;
 use treaty_ledger::gazetteer::Gazetteer;
-use treaty_ledger::ledger::Ledger;
+use treaty_ledger::ledger::{pack_text, Ledger};
 use treaty_ledger::model::{Document, Extraction};
 use treaty_ledger::pipeline::{ingest_file, IngestOptions};
 use treaty_ledger::reference::{shipped_instruments, shipped_states};
@@ -93,6 +93,15 @@ fn read(c: &mut Criterion) {
                 .documents
                 .iter()
                 .map(|d| source_hash(black_box(&d.text)).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("pack_text_chunk_256", |b| {
+        b.iter(|| {
+            chunk
+                .documents
+                .iter()
+                .map(|d| pack_text(black_box(&d.text)).expect("packed").len())
                 .sum::<usize>()
         })
     });
@@ -186,11 +195,14 @@ fn extraction(c: &mut Criterion) {
 }
 
 /// Extractions of a chunk, with each document's hash, ready to write.
-fn prepared(chunk: &Chunk, gazetteer: &Gazetteer) -> Vec<(String, Extraction)> {
+fn prepared(chunk: &Chunk, gazetteer: &Gazetteer) -> Vec<(String, Vec<u8>, Extraction)> {
     chunk
         .documents
         .iter()
-        .map(|d| (source_hash(&d.text), extract(d, gazetteer)))
+        .map(|d| {
+            let packed = pack_text(&d.text).expect("packed");
+            (source_hash(&d.text), packed, extract(d, gazetteer))
+        })
         .collect()
 }
 
@@ -215,7 +227,7 @@ fn ledger_writes(c: &mut Criterion) {
         ),
     ] {
         let extractions = prepared(&chunk, &gazetteer);
-        let claims: usize = extractions.iter().map(|(_, e)| e.claims.len()).sum();
+        let claims: usize = extractions.iter().map(|(_, _, e)| e.claims.len()).sum();
         eprintln!("ledger/{label}: {claims} claims in {CHUNK} documents");
         g.throughput(Throughput::Elements(CHUNK as u64));
         g.bench_function(label, |b| {
@@ -223,9 +235,9 @@ fn ledger_writes(c: &mut Criterion) {
                 || fresh_ledger(&dir, &mut n),
                 |ledger| {
                     let mut writer = ledger.writer().expect("writer");
-                    for (d, (hash, e)) in chunk.documents.iter().zip(&extractions) {
+                    for (d, (hash, packed, e)) in chunk.documents.iter().zip(&extractions) {
                         writer
-                            .record_document(d, hash, &e.claims, &e.unresolved)
+                            .record_document(d, hash, packed, &e.claims, &e.unresolved)
                             .expect("recorded");
                     }
                     writer.commit().expect("commit");
@@ -237,9 +249,9 @@ fn ledger_writes(c: &mut Criterion) {
             // The re-ingest path: every document already known.
             let mut ledger = fresh_ledger(&dir, &mut n);
             let mut writer = ledger.writer().expect("writer");
-            for (d, (hash, e)) in chunk.documents.iter().zip(&extractions) {
+            for (d, (hash, packed, e)) in chunk.documents.iter().zip(&extractions) {
                 writer
-                    .record_document(d, hash, &e.claims, &e.unresolved)
+                    .record_document(d, hash, packed, &e.claims, &e.unresolved)
                     .expect("recorded");
             }
             writer.commit().expect("commit");
@@ -248,7 +260,7 @@ fn ledger_writes(c: &mut Criterion) {
                 b.iter(|| {
                     extractions
                         .iter()
-                        .filter(|(hash, _)| writer.is_known(black_box(hash)).expect("query"))
+                        .filter(|(hash, _, _)| writer.is_known(black_box(hash)).expect("query"))
                         .count()
                 })
             });

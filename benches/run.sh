@@ -84,9 +84,11 @@ else
 fi
 
 # measure CMD...: runs CMD as a whole process, stdout to $TMP/out, stderr to $TMP/err.
-# Sets WALL_MS, CPU_S, RSS_MB. Fails the script if CMD fails.
+# Sets WALL_MS, CPU_S, RSS_MB. Fails the script if CMD fails. Dirty pages of the step before
+# are flushed first, so that one command's write-back is not timed as the next one's reads.
 measure() {
     local t0 t1 rc=0
+    sync
     t0=$(date +%s%N)
     if [[ -n $TIME_BIN ]]; then
         "$TIME_BIN" -f '%U %S %M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?

@@ -100,6 +100,10 @@ pub enum Error {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
+    /// A source's stored text that cannot be packed or read back.
+    #[error("stored text: {0}")]
+    StoredText(String),
+
     #[error("shipped data {file}: {message}")]
     ShippedData { file: &'static str, message: String },
 }
@@ -128,7 +132,10 @@ impl Error {
     /// Exit code a script can trust: 1 for input the user can fix, 2 for the tool's failures.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Sqlite(_) | Error::ShippedData { .. } | Error::Ledger { .. } => 2,
+            Error::Sqlite(_)
+            | Error::ShippedData { .. }
+            | Error::Ledger { .. }
+            | Error::StoredText(_) => 2,
             Error::Io { source, .. } if source.kind() != std::io::ErrorKind::NotFound => 2,
             _ => 1,
         }

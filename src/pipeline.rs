@@ -1,7 +1,9 @@
 //! The ingest pipeline: documents in, sources, events and citations out. Reading is
 //! streamed; one thread prepares a chunk of documents at a time (hash, known-document
-//! check, extraction, in parallel) while the calling thread records the chunk before. Every file is one transaction: a malformed record fails the whole file (or,
-//! with `keep_going`, is reported and skipped) and a failed file leaves the ledger as it was.
+//! check, extraction and packing of the text, in parallel) while the calling thread records
+//! the chunk before. Every file is one transaction: a malformed record fails the whole file
+//! (or, with `keep_going`, is reported and skipped) and a failed file leaves the ledger as
+//! it was.
 
 use std::sync::mpsc::{sync_channel, SyncSender};
 
@@ -12,7 +14,7 @@ use crate::document::source_hash;
 use crate::error::{Error, Problem, Result};
 use crate::extract::extract;
 use crate::gazetteer::Gazetteer;
-use crate::ledger::{Ledger, SourceIndex, Writer};
+use crate::ledger::{pack_text, Ledger, SourceIndex, Writer};
 use crate::model::{Document, Extraction};
 
 /// Documents extracted together before they are written.
@@ -53,11 +55,12 @@ impl IngestSummary {
     }
 }
 
-/// One document with its identity and what extraction found (None: already known).
+/// One document with its identity and, unless the ledger knows it already, what
+/// extraction found and its text packed for storage.
 struct Prepared {
     document: Document,
     hash: String,
-    extraction: Option<Extraction>,
+    extraction: Option<(Extraction, Vec<u8>)>,
 }
 
 /// A chunk of documents ready to write, with the malformed records skipped on the way.
@@ -69,8 +72,8 @@ struct Batch {
 /// Chunks in flight between the preparing thread and the writer.
 const DEPTH: usize = 2;
 
-/// Hashes a chunk, marks the documents the ledger already holds, and extracts the others,
-/// in parallel. Without an index (a ledger in memory) nothing counts as known here; the
+/// Hashes a chunk, marks the documents the ledger already holds, and extracts and packs
+/// the others, in parallel. Without an index (a ledger in memory) nothing counts as known here; the
 /// writer still records a known document only once.
 fn prepare_chunk(
     gazetteer: &Gazetteer,
@@ -94,17 +97,21 @@ fn prepare_chunk(
             Ok((d, h, known))
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(identified
+    identified
         .into_par_iter()
         .map(|(document, hash, known)| {
-            let extraction = (!known).then(|| extract(&document, gazetteer));
-            Prepared {
+            let extraction = if known {
+                None
+            } else {
+                Some((extract(&document, gazetteer), pack_text(&document.text)?))
+            };
+            Ok(Prepared {
                 document,
                 hash,
                 extraction,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Reads the documents a chunk at a time and sends each chunk, prepared, to the writer. A
@@ -154,13 +161,14 @@ fn write_chunk(
 ) -> Result<()> {
     for p in prepared {
         summary.documents_read += 1;
-        let Some(extraction) = &p.extraction else {
+        let Some((extraction, packed_text)) = &p.extraction else {
             summary.documents_known += 1;
             continue;
         };
         let recorded = writer.record_document(
             &p.document,
             &p.hash,
+            packed_text,
             &extraction.claims,
             &extraction.unresolved,
         )?;

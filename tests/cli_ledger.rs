@@ -4,6 +4,7 @@ mod common;
 
 use common::Work;
 use predicates::prelude::*;
+use treaty_ledger::ledger::unpack_text;
 
 fn state_code(work: &Work, name: &str) -> String {
     let v = work.json(&["states", "show", name, "--format", "json"]);
@@ -382,10 +383,12 @@ fn news_only_ledger_with_one_entry() -> Work {
 fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
     let work = news_only_ledger_with_one_entry();
     let fresh = schema_objects(&rusqlite::Connection::open(&work.db).expect("open"));
+    let texts = source_texts(&rusqlite::Connection::open(&work.db).expect("open"));
     {
         // Make it look as version 1 left it: with its event index by (state, date), without
-        // what versions 2 to 5 added (version 2's index went again in version 4).
+        // what versions 2 to 6 added (version 2's index went again in version 4).
         let conn = rusqlite::Connection::open(&work.db).expect("open");
+        store_texts_plain(&conn);
         conn.execute_batch(
             "CREATE INDEX event_by_state ON event (state, date); DROP TABLE table_instrument;
              DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
@@ -394,11 +397,12 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         .expect("downgrade");
     }
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 5);
+    assert_eq!(v["schema_version"], 6);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
     assert_citations_carry_their_event_state(&conn);
+    assert_eq!(source_texts(&conn), texts, "the texts, packed");
 
     conn.execute_batch("PRAGMA user_version = 99;")
         .expect("future");
@@ -407,6 +411,31 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("made by a newer treaty-ledger"));
+}
+
+/// Every source's text, read back from its packed form.
+fn source_texts(conn: &rusqlite::Connection) -> Vec<(i64, String)> {
+    let packed: Vec<(i64, Vec<u8>)> = two_columns(conn, "SELECT id, packed_text FROM source");
+    assert!(!packed.is_empty(), "a ledger with sources");
+    packed
+        .into_iter()
+        .map(|(id, p)| (id, unpack_text(id, &p).expect("a packed text")))
+        .collect()
+}
+
+/// Stores the sources' texts as versions 1 to 5 did: plain, in the last column, `text`.
+fn store_texts_plain(conn: &rusqlite::Connection) {
+    conn.execute_batch("ALTER TABLE source ADD COLUMN text TEXT;")
+        .expect("text column");
+    for (id, text) in source_texts(conn) {
+        conn.execute(
+            "UPDATE source SET text = ?2 WHERE id = ?1",
+            rusqlite::params![id, text],
+        )
+        .expect("plain text");
+    }
+    conn.execute_batch("ALTER TABLE source DROP COLUMN packed_text;")
+        .expect("packed column dropped");
 }
 
 /// Every citation has a state, its event's (the copy a state's listing reads).
@@ -452,6 +481,7 @@ fn table_definitions(conn: &rusqlite::Connection) -> Vec<(String, String)> {
 fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
     let work = news_only_ledger_with_one_entry();
     let fresh = table_definitions(&rusqlite::Connection::open(&work.db).expect("open"));
+    let texts = source_texts(&rusqlite::Connection::open(&work.db).expect("open"));
     {
         // Put back the table definitions of version 2 (its schema.sql, kept as a fixture):
         // the same tables, with `CHECK (x IN (...))`.
@@ -459,6 +489,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
         old.execute_batch(include_str!("fixtures/schema-v2.sql"))
             .expect("version 2 schema");
         let conn = rusqlite::Connection::open(&work.db).expect("open");
+        store_texts_plain(&conn);
         let version: i64 = conn
             .query_row("PRAGMA schema_version", [], |r| r.get(0))
             .expect("schema version");
@@ -488,7 +519,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
     assert_ne!(before, fresh);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 5);
+    assert_eq!(v["schema_version"], 6);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(
@@ -501,6 +532,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
         .expect("integrity");
     assert_eq!(check, "ok");
     assert_citations_carry_their_event_state(&conn);
+    assert_eq!(source_texts(&conn), texts, "the texts, packed");
     let refused = conn
         .execute(
             "INSERT INTO event (state, instrument_id, action, stage, date, precision)
@@ -563,6 +595,8 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
         fresh.len() as i64 >= tables,
         "each table records an instrument"
     );
+    let texts = source_texts(&conn);
+    store_texts_plain(&conn);
     // Version 4 kept table_instrument by a trigger on every citation; version 5 drops it.
     conn.execute_batch(
         "DROP TABLE table_instrument;
@@ -575,10 +609,11 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     drop(conn);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 5);
+    assert_eq!(v["schema_version"], 6);
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(table_instruments(&conn), fresh);
     assert_citations_carry_their_event_state(&conn);
+    assert_eq!(source_texts(&conn), texts, "the tables' texts, packed");
     let triggers: i64 = conn
         .query_row(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
@@ -603,4 +638,34 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     let after = table_instruments(&conn);
     assert_eq!(after.len(), fresh.len() + 1, "{after:?}");
     assert!(after.iter().any(|(i, _)| i == "CETS-216"), "{after:?}");
+}
+
+#[test]
+fn a_damaged_stored_text_is_an_error_naming_its_source() {
+    let work = news_only_ledger_with_one_entry();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let id: i64 = conn
+        .query_row("SELECT id FROM source WHERE kind = 'manual'", [], |r| {
+            r.get(0)
+        })
+        .expect("the manual source");
+    assert!(work.ok(&["sources", "show", &id.to_string()]).contains('q'));
+    // One flipped bit in the frame: its checksum no longer holds.
+    let mut packed: Vec<u8> = conn
+        .query_row("SELECT packed_text FROM source WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("packed");
+    let last = packed.len() - 1;
+    packed[last] ^= 1;
+    conn.execute(
+        "UPDATE source SET packed_text = ?2 WHERE id = ?1",
+        rusqlite::params![id, packed],
+    )
+    .expect("damage");
+    work.cmd()
+        .args(["sources", "show", &id.to_string()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("source {id}")));
 }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use common::Work;
 use predicates::prelude::*;
 use scraper::{Html, Selector};
-use treaty_ledger::ledger::Ledger;
+use treaty_ledger::ledger::{pack_text, Ledger};
 use treaty_ledger::model::{Claim, DateBasis, Document, LedgerDate, Span, UnresolvedMention};
 
 fn fixtures() -> PathBuf {
@@ -205,7 +205,13 @@ fn build_ledger(work: &Work) {
         };
         let hash = treaty_ledger::document::content_hash(&text);
         writer
-            .record_document(&doc, &hash, &claims, &unresolved)
+            .record_document(
+                &doc,
+                &hash,
+                &pack_text(&text).expect("packed"),
+                &claims,
+                &unresolved,
+            )
             .expect("record");
     }
     writer.commit().expect("commit");

@@ -150,11 +150,12 @@ pub struct SourceMeta<'a> {
     pub publisher: Option<&'a str>,
     pub author: Option<&'a str>,
     pub published: Option<String>,
-    pub text: &'a str,
+    /// The text in its stored form ([`super::pack_text`]).
+    pub packed_text: &'a [u8],
 }
 
 impl<'a> SourceMeta<'a> {
-    pub fn article(doc: &'a Document, hash: &'a str) -> Self {
+    pub fn article(doc: &'a Document, hash: &'a str, packed_text: &'a [u8]) -> Self {
         SourceMeta {
             kind: SourceKind::Article,
             hash,
@@ -165,7 +166,7 @@ impl<'a> SourceMeta<'a> {
             publisher: doc.publisher.as_deref(),
             author: doc.author.as_deref(),
             published: doc.published.map(|d| d.to_string()),
-            text: &doc.text,
+            packed_text,
         }
     }
 }
@@ -187,7 +188,7 @@ pub(super) fn write_source(
     // down for every row, which cost more than the insert itself.
     let added = tx
         .prepare_cached(
-            "INSERT INTO source (hash, kind, origin, format, url, title, publisher, author, published, text)
+            "INSERT INTO source (hash, kind, origin, format, url, title, publisher, author, published, packed_text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (hash) DO NOTHING",
         )?
@@ -201,7 +202,7 @@ pub(super) fn write_source(
             source.publisher,
             source.author,
             source.published,
-            source.text
+            source.packed_text
         ])?;
     if added == 0 {
         let id = tx
@@ -318,15 +319,21 @@ impl Writer<'_> {
         write_source(&self.tx, source, claims, unresolved)
     }
 
-    /// Records an article with what extraction found in it.
+    /// Records an article, its text packed ([`super::pack_text`]), with what extraction
+    /// found in it.
     pub fn record_document(
         &mut self,
         doc: &Document,
         hash: &str,
+        packed_text: &[u8],
         claims: &[Claim],
         unresolved: &[UnresolvedMention],
     ) -> Result<Recorded> {
-        self.record_source(&SourceMeta::article(doc, hash), claims, unresolved)
+        self.record_source(
+            &SourceMeta::article(doc, hash, packed_text),
+            claims,
+            unresolved,
+        )
     }
 
     /// Replaces what an extractor found in a stored source (`reextract`): its citations and
@@ -422,26 +429,29 @@ impl Ledger {
     /// The stored articles, as documents again (for `reextract`), by id.
     pub fn articles(&self) -> Result<Vec<(i64, Document)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, origin, format, text, title, url, publisher, author, published
+            "SELECT id, origin, format, packed_text, title, url, publisher, author, published
              FROM source WHERE kind = 'article' ORDER BY id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let mut rows = stmt.query([])?;
+        let mut articles = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
             let published: Option<String> = r.get(8)?;
-            Ok((
-                r.get(0)?,
+            articles.push((
+                id,
                 Document {
                     origin: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
                     format: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    text: r.get(3)?,
+                    text: super::unpack_text(id, &r.get::<_, Vec<u8>>(3)?)?,
                     title: r.get(4)?,
                     url: r.get(5)?,
                     publisher: r.get(6)?,
                     author: r.get(7)?,
                     published: published.and_then(|p| p.parse().ok()),
                 },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            ));
+        }
+        Ok(articles)
     }
 
     /// Records an event entered by hand, with its citation. Entering the same citation
@@ -488,7 +498,7 @@ impl Ledger {
             publisher: opt(&entry.publisher),
             author: None,
             published: entry.published.clone(),
-            text: quote,
+            packed_text: &super::pack_text(quote)?,
         };
         let mut writer = self.writer()?;
         let recorded = writer.record_source(&source, &[claim], &[])?;

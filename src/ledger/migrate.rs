@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::reference;
 
 /// The schema every ledger is migrated to.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// The whole current schema, applied to a new ledger.
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -61,7 +61,61 @@ const MIGRATIONS: &[Step] = &[
     // the records import writes table_instrument itself (version 4 had a trigger on every
     // citation, which made each insert keep a statement journal).
     Step::Run(citations_by_state),
+    // 6: source texts are stored packed (`packed_text`, one zstd frame): an article takes
+    // half the pages, and an ingest writes half the bytes.
+    Step::Run(pack_source_texts),
 ];
+
+/// Sources packed per statement of the version 6 step, so that a large ledger is never
+/// read into memory whole.
+const PACK_BATCH: i64 = 512;
+
+/// Version 6: replaces `source.text` by `packed_text`, each text packed, and takes the
+/// current definition (which makes it NOT NULL). A ledger that came through version 3's
+/// redefinition has `packed_text` in its definition already, holding the plain texts.
+fn pack_source_texts(tx: &Transaction) -> Result<()> {
+    let has_text = has_column(tx, "source", "text")?;
+    let plain = if has_text {
+        tx.execute_batch("ALTER TABLE source ADD COLUMN packed_text BLOB;")?;
+        "text"
+    } else {
+        "packed_text"
+    };
+    let mut read = tx.prepare(&format!(
+        "SELECT id, {plain} FROM source WHERE id > ?1 AND typeof({plain}) = 'text'
+         ORDER BY id LIMIT {PACK_BATCH}"
+    ))?;
+    let mut write = tx.prepare("UPDATE source SET packed_text = ?2 WHERE id = ?1")?;
+    let mut after = i64::MIN;
+    loop {
+        let batch = read
+            .query_map([after], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let Some(&(last, _)) = batch.last() else {
+            break;
+        };
+        for (id, text) in &batch {
+            write.execute(rusqlite::params![id, super::pack_text(text)?])?;
+        }
+        after = last;
+    }
+    drop((read, write));
+    if has_text {
+        tx.execute_batch("ALTER TABLE source DROP COLUMN text;")?;
+    }
+    let unpacked = count(
+        tx,
+        "SELECT count(*) FROM source WHERE typeof(packed_text) <> 'blob'",
+    )?;
+    if unpacked > 0 {
+        return Err(Error::Usage(format!(
+            "{unpacked} sources have no text to pack; this ledger needs repair before version 6"
+        )));
+    }
+    redefine_tables(tx, &["source"])
+}
 
 /// Version 5: adds `citation.state`, fills it from the events, and takes the current
 /// definition (which makes it NOT NULL) and the index by state, and drops version 4's
@@ -69,22 +123,13 @@ const MIGRATIONS: &[Step] = &[
 /// definition already (that step installs the current definition), but not in its rows:
 /// reading them gives NULL until filled.
 fn citations_by_state(tx: &Transaction) -> Result<()> {
-    let has_column: bool = tx.query_row(
-        "SELECT count(*) > 0 FROM pragma_table_info('citation') WHERE name = 'state'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !has_column {
+    if !has_column(tx, "citation", "state")? {
         tx.execute_batch("ALTER TABLE citation ADD COLUMN state TEXT;")?;
     }
     tx.execute_batch(
         "UPDATE citation SET state = (SELECT e.state FROM event e WHERE e.id = citation.event_id);",
     )?;
-    let orphans: i64 = tx.query_row(
-        "SELECT count(*) FROM citation WHERE state IS NULL",
-        [],
-        |r| r.get(0),
-    )?;
+    let orphans = count(tx, "SELECT count(*) FROM citation WHERE state IS NULL")?;
     if orphans > 0 {
         return Err(Error::Usage(format!(
             "this ledger has {orphans} citations of events it does not hold; \
@@ -95,6 +140,20 @@ fn citations_by_state(tx: &Transaction) -> Result<()> {
     create_objects(tx, &["citation_by_state"])?;
     tx.execute_batch("DROP TRIGGER IF EXISTS table_instrument_of_citation;")?;
     Ok(())
+}
+
+/// Whether `table`'s stored definition has `column`.
+fn has_column(tx: &Transaction, table: &str, column: &str) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+        [table, column],
+        |r| r.get(0),
+    )?)
+}
+
+/// The one number `sql` selects.
+fn count(tx: &Transaction, sql: &str) -> Result<i64> {
+    Ok(tx.query_row(sql, [], |r| r.get(0))?)
 }
 
 /// Replaces the stored definitions of `tables` by those a new ledger gets, the way SQLite

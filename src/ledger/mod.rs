@@ -5,6 +5,7 @@
 mod catalogue;
 mod events;
 mod migrate;
+mod packed;
 mod records;
 mod sources;
 mod staging;
@@ -22,6 +23,7 @@ pub use events::{
     Support, Writer,
 };
 pub use migrate::SCHEMA_VERSION;
+pub use packed::{pack_text, unpack_text};
 pub use records::{RecordImport, StatusTableImport, SHIPPED_UNTC_AS_OF};
 pub use sources::{
     Conflict, ConflictEvent, MentionSource, SourceCitation, SourceEntry, SourceMention, SourceText,

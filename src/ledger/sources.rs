@@ -154,14 +154,15 @@ impl Ledger {
         let found = self
             .conn
             .query_row(
-                &format!("SELECT {SOURCE_COLUMNS}, s.text FROM source s WHERE s.id = ?1"),
+                &format!("SELECT {SOURCE_COLUMNS}, s.packed_text FROM source s WHERE s.id = ?1"),
                 [id],
-                |r| Ok((source_from_row(r)?, r.get::<_, String>(8)?)),
+                |r| Ok((source_from_row(r)?, r.get::<_, Vec<u8>>(8)?)),
             )
             .optional()?;
-        let Some((source, text)) = found else {
+        let Some((source, packed)) = found else {
             return Ok(None);
         };
+        let text = super::unpack_text(id, &packed)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.event_id, e.state, e.instrument_id, e.action, e.stage, e.date,
                     c.span_start, c.span_end, c.quote, c.highlights

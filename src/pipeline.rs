@@ -1,11 +1,12 @@
 //! The ingest pipeline: documents in, sources, events and citations out. Reading is
-//! streamed; one thread prepares a chunk of documents at a time (hash, known-document
-//! check, extraction and packing of the text, in parallel) while the calling thread records
-//! the chunk before. Every file is one transaction: a malformed record fails the whole file
+//! streamed, a chunk of documents at a time: one thread reads a chunk (parsing in
+//! parallel) while another prepares the chunk before (hash, known-document check,
+//! extraction and packing of the text, in parallel) and the calling thread records the one
+//! before that. Every file is one transaction: a malformed record fails the whole file
 //! (or, with `keep_going`, is reported and skipped) and a failed file leaves the ledger as
 //! it was.
 
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -63,13 +64,19 @@ struct Prepared {
     extraction: Option<(Extraction, Vec<u8>)>,
 }
 
+/// A chunk of documents as read, with the malformed records skipped on the way.
+struct ReadChunk {
+    documents: Vec<Document>,
+    skipped: Vec<Problem>,
+}
+
 /// A chunk of documents ready to write, with the malformed records skipped on the way.
 struct Batch {
     prepared: Vec<Prepared>,
     skipped: Vec<Problem>,
 }
 
-/// Chunks in flight between the preparing thread and the writer.
+/// Chunks in flight between one thread and the next.
 const DEPTH: usize = 2;
 
 /// Hashes a chunk, marks the documents the ledger already holds, and extracts and packs
@@ -114,16 +121,14 @@ fn prepare_chunk(
         .collect()
 }
 
-/// Reads the documents a chunk at a time and sends each chunk, prepared, to the writer. A
+/// Reads the documents a chunk at a time and sends each chunk to the preparing thread. A
 /// malformed record ends the file with its problem unless `keep_going`. Stops when the
-/// writer hangs up.
-fn prepare_all(
+/// preparing thread hangs up.
+fn read_all(
     documents: impl Iterator<Item = std::result::Result<Document, Problem>>,
-    gazetteer: &Gazetteer,
-    index: Option<SourceIndex>,
     options: IngestOptions,
     mut progress: impl FnMut(&Document),
-    to_writer: SyncSender<Result<Batch>>,
+    to_preparing: SyncSender<Result<ReadChunk>>,
 ) {
     let mut documents = documents.peekable();
     while documents.peek().is_some() {
@@ -140,13 +145,37 @@ fn prepare_all(
                 }
                 Err(problem) if options.keep_going => skipped.push(problem),
                 Err(problem) => {
-                    let _ = to_writer.send(Err(Error::invalid(problem)));
+                    let _ = to_preparing.send(Err(Error::invalid(problem)));
                     return;
                 }
             }
         }
-        let batch = prepare_chunk(gazetteer, index.as_ref(), chunk)
-            .map(|prepared| Batch { prepared, skipped });
+        let read = ReadChunk {
+            documents: chunk,
+            skipped,
+        };
+        if to_preparing.send(Ok(read)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Prepares each chunk read and sends it to the writer. Stops at the first error (the
+/// reader's or its own), or when the writer hangs up.
+fn prepare_all(
+    chunks: Receiver<Result<ReadChunk>>,
+    gazetteer: &Gazetteer,
+    index: Option<SourceIndex>,
+    to_writer: SyncSender<Result<Batch>>,
+) {
+    for chunk in chunks {
+        let batch = chunk.and_then(|read| {
+            let prepared = prepare_chunk(gazetteer, index.as_ref(), read.documents)?;
+            Ok(Batch {
+                prepared,
+                skipped: read.skipped,
+            })
+        });
         let failed = batch.is_err();
         if to_writer.send(batch).is_err() || failed {
             return;
@@ -187,9 +216,10 @@ fn write_chunk(
 /// Ingests the documents of one file in one transaction. A malformed record fails the
 /// file (nothing of it is written) unless `keep_going`, which reports it in `skipped`.
 ///
-/// Two threads share the work: one reads the documents and prepares them a chunk at a time
-/// (hashing, the check for known documents, extraction: all in parallel), the calling
-/// thread writes each chunk as it comes, in order.
+/// Three threads share the work, a chunk of documents at a time: one reads them (parsing
+/// in parallel), one prepares them (hashing, the check for known documents, extraction
+/// and packing), the calling thread writes each chunk as it comes, in order. Reading the
+/// next chunk overlaps the preparing thread's serial check of known documents.
 pub fn ingest_file(
     ledger: &mut Ledger,
     gazetteer: &Gazetteer,
@@ -204,10 +234,11 @@ pub fn ingest_file(
     };
     let index = ledger.source_index()?;
     let mut writer = ledger.writer()?;
+    let (to_preparing, chunks) = sync_channel(DEPTH);
     let (to_writer, batches) = sync_channel(DEPTH);
     std::thread::scope(|scope| {
-        let preparing = scope
-            .spawn(move || prepare_all(documents, gazetteer, index, options, progress, to_writer));
+        let reading = scope.spawn(move || read_all(documents, options, progress, to_preparing));
+        let preparing = scope.spawn(move || prepare_all(chunks, gazetteer, index, to_writer));
         let written = (|| -> Result<()> {
             for batch in &batches {
                 let batch = batch?;
@@ -217,10 +248,13 @@ pub fn ingest_file(
             }
             Ok(())
         })();
-        // Hang up first, so that a preparing thread waiting to send sees the writer gone.
+        // Hang up first, so that a preparing thread waiting to send sees the writer gone
+        // (and, as it stops, the reading thread sees it gone).
         drop(batches);
-        if let Err(panic) = preparing.join() {
-            std::panic::resume_unwind(panic);
+        for thread in [preparing, reading] {
+            if let Err(panic) = thread.join() {
+                std::panic::resume_unwind(panic);
+            }
         }
         written
     })?;

@@ -1,8 +1,8 @@
 //! The ingest pipeline: documents in, sources, events and citations out. Reading is
-//! streamed, a chunk of documents at a time: one thread reads a chunk (parsing in
-//! parallel) while another prepares the chunk before (hash, known-document check,
-//! extraction and packing of the text, in parallel) and the calling thread records the one
-//! before that. Every file is one transaction: a malformed record fails the whole file
+//! streamed, a chunk of documents at a time: one thread reads a chunk (parsing and
+//! hashing in parallel) while another prepares the chunk before (known-document check,
+//! then extraction and packing of the text, in parallel) and the calling thread records
+//! the one before that. Every file is one transaction: a malformed record fails the whole file
 //! (or, with `keep_going`, is reported and skipped) and a failed file leaves the ledger as
 //! it was.
 
@@ -64,9 +64,10 @@ struct Prepared {
     extraction: Option<(Extraction, Vec<u8>)>,
 }
 
-/// A chunk of documents as read, with the malformed records skipped on the way.
+/// A chunk of documents as read, each with its hash, and the malformed records skipped on
+/// the way.
 struct ReadChunk {
-    documents: Vec<Document>,
+    hashed: Vec<(Document, String)>,
     skipped: Vec<Problem>,
 }
 
@@ -79,21 +80,14 @@ struct Batch {
 /// Chunks in flight between one thread and the next.
 const DEPTH: usize = 2;
 
-/// Hashes a chunk, marks the documents the ledger already holds, and extracts and packs
-/// the others, in parallel. Without an index (a ledger in memory) nothing counts as known here; the
-/// writer still records a known document only once.
+/// Marks the documents of a hashed chunk the ledger already holds, and extracts and packs
+/// the others in parallel. Without an index (a ledger in memory) nothing counts as known
+/// here; the writer still records a known document only once.
 fn prepare_chunk(
     gazetteer: &Gazetteer,
     index: Option<&SourceIndex>,
-    chunk: Vec<Document>,
+    hashed: Vec<(Document, String)>,
 ) -> Result<Vec<Prepared>> {
-    let hashed: Vec<(Document, String)> = chunk
-        .into_par_iter()
-        .map(|d| {
-            let hash = source_hash(&d.text);
-            (d, hash)
-        })
-        .collect();
     let identified = hashed
         .into_iter()
         .map(|(d, h)| {
@@ -121,7 +115,8 @@ fn prepare_chunk(
         .collect()
 }
 
-/// Reads the documents a chunk at a time and sends each chunk to the preparing thread. A
+/// Reads the documents a chunk at a time, hashes them (in parallel) and sends each chunk
+/// to the preparing thread. A
 /// malformed record ends the file with its problem unless `keep_going`. Stops when the
 /// preparing thread hangs up.
 fn read_all(
@@ -151,7 +146,13 @@ fn read_all(
             }
         }
         let read = ReadChunk {
-            documents: chunk,
+            hashed: chunk
+                .into_par_iter()
+                .map(|d| {
+                    let hash = source_hash(&d.text);
+                    (d, hash)
+                })
+                .collect(),
             skipped,
         };
         if to_preparing.send(Ok(read)).is_err() {
@@ -170,7 +171,7 @@ fn prepare_all(
 ) {
     for chunk in chunks {
         let batch = chunk.and_then(|read| {
-            let prepared = prepare_chunk(gazetteer, index.as_ref(), read.documents)?;
+            let prepared = prepare_chunk(gazetteer, index.as_ref(), read.hashed)?;
             Ok(Batch {
                 prepared,
                 skipped: read.skipped,
@@ -217,9 +218,9 @@ fn write_chunk(
 /// file (nothing of it is written) unless `keep_going`, which reports it in `skipped`.
 ///
 /// Three threads share the work, a chunk of documents at a time: one reads them (parsing
-/// in parallel), one prepares them (hashing, the check for known documents, extraction
-/// and packing), the calling thread writes each chunk as it comes, in order. Reading the
-/// next chunk overlaps the preparing thread's serial check of known documents.
+/// and hashing in parallel), one prepares them (the check for known documents, then
+/// extraction and packing), the calling thread writes each chunk as it comes, in order.
+/// Reading the next chunk overlaps the preparing thread's serial check of known documents.
 pub fn ingest_file(
     ledger: &mut Ledger,
     gazetteer: &Gazetteer,

@@ -91,9 +91,9 @@ impl Row for Line {
 }
 
 /// Opens a named file, or stdin for `-`.
-pub fn open_input(path: &PathBuf) -> Result<(String, Box<dyn Read>)> {
+pub fn open_input(path: &PathBuf) -> Result<(String, Box<dyn Read + Send>)> {
     if path.as_os_str() == "-" {
-        Ok(("<stdin>".to_string(), Box::new(std::io::stdin().lock())))
+        Ok(("<stdin>".to_string(), Box::new(std::io::stdin())))
     } else {
         let file = File::open(path)
             .map_err(|e| treaty_ledger::Error::io(path, e))

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
-use super::{opt, Ledger};
+use super::{opt, BulkTransaction, Ledger};
 use crate::error::{Error, Problem, Result};
 use crate::gazetteer::{Gazetteer, NameKind};
 use crate::model::{Instrument, State};
@@ -150,7 +150,7 @@ fn insert_names(conn: &Connection, i: &Instrument) -> Result<()> {
 /// An instrument import under way: one transaction, rows written as they are read. It
 /// commits only if neither the reading nor the writing found a problem.
 pub struct InstrumentImport<'a> {
-    tx: Transaction<'a>,
+    tx: BulkTransaction<'a>,
     file: String,
     upsert: bool,
     counts: ImportCounts,
@@ -439,9 +439,7 @@ impl Ledger {
     /// read (see [`crate::import::for_each_instrument`]); existing ids are an error naming
     /// each line, unless `upsert`, which updates them.
     pub fn import_instruments(&mut self, file: &str, upsert: bool) -> Result<InstrumentImport<'_>> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = BulkTransaction::begin(&self.conn)?;
         Ok(InstrumentImport {
             tx,
             file: file.to_string(),

@@ -3,13 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::catalogue::suggest_states;
 use super::events::{write_source, SourceMeta};
 use super::staging::{self, StagedAct, Staging};
-use super::Ledger;
+use super::{BulkTransaction, Ledger};
 use crate::error::{Error, Problem, Result};
 use crate::import::records::{
     Layout, RecordFile, RecordReader, RecordRow, SourceKey, SourceText, StatusSource,
@@ -419,7 +419,7 @@ pub(super) fn load_shipped(conn: &Connection) -> Result<()> {
 /// read; [`StatusTableImport::finish`] writes the sources and commits, or reports every
 /// problem and writes nothing.
 pub struct StatusTableImport<'a> {
-    tx: Transaction<'a>,
+    tx: BulkTransaction<'a>,
     writer: TableWriter,
 }
 
@@ -450,9 +450,7 @@ impl Ledger {
         layout: Layout,
         skip_unknown: bool,
     ) -> Result<StatusTableImport<'_>> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = BulkTransaction::begin(&self.conn)?;
         let writer = TableWriter::start(&tx, label, layout, skip_unknown, header)?;
         Ok(StatusTableImport { tx, writer })
     }

@@ -51,7 +51,7 @@ pub enum EventsFormat {
 }
 
 pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
-    let ledger = ctx.ledger()?;
+    let ledger = ctx.reading_ledger()?;
     match command {
         Command::Panel {
             from,

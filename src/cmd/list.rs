@@ -115,7 +115,7 @@ impl Row for Line {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
-    let ledger = ctx.ledger()?;
+    let ledger = ctx.reading_ledger()?;
     let filter = args.selection.filter(&ledger)?;
     // A table shows how many citations an entry has; the JSON forms carry them whole.
     let events = match args.format {

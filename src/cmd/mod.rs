@@ -34,6 +34,15 @@ impl Ctx {
         Ledger::open(&self.db).with_context(|| format!("opening ledger {}", self.db.display()))
     }
 
+    /// Opens the ledger for a command that only reads it ([`Ledger::map_for_reading`]).
+    pub fn reading_ledger(&self) -> Result<Ledger> {
+        let ledger = self.ledger()?;
+        ledger
+            .map_for_reading()
+            .with_context(|| format!("mapping ledger {}", self.db.display()))?;
+        Ok(ledger)
+    }
+
     /// A message for the person at the terminal (stderr), unless --quiet.
     pub fn say(&self, message: impl std::fmt::Display) {
         if !self.quiet {

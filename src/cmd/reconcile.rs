@@ -101,7 +101,7 @@ impl Row for Contradiction {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
-    let ledger = ctx.ledger()?;
+    let ledger = ctx.reading_ledger()?;
     let filter = args.selection.filter(&ledger)?;
     let events: Vec<EventEntry> = ledger
         .events(&filter)?

@@ -52,7 +52,7 @@ fn timestamp() -> String {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
-    let ledger = ctx.ledger()?;
+    let ledger = ctx.reading_ledger()?;
     let filter = args.selection.filter(&ledger)?;
     let report = Report::build(&ledger, &filter, args.timestamp.then(timestamp))?;
     if report.entries.is_empty() {

@@ -185,7 +185,7 @@ fn show_text(s: &SourceText) -> String {
 }
 
 pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
-    let ledger = ctx.ledger()?;
+    let ledger = ctx.reading_ledger()?;
     let mut out = super::stdout();
     match command {
         Command::List { format } => {

@@ -48,7 +48,7 @@ impl Row for Line {
 }
 
 pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
-    let ledger = ctx.ledger()?;
+    let ledger = ctx.reading_ledger()?;
     let mut out = super::stdout();
     match command {
         Command::List { format } => {

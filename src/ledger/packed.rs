@@ -1,7 +1,8 @@
 //! Source texts as the ledger stores them: one zstd frame each (level 1, with its content
 //! size and a checksum), in `source.packed_text`. A news article of 3 KB takes about 1.3 KB
-//! packed, so two share a 4 KB page where one took a page alone: an ingest writes half the
-//! pages, twice over in WAL mode (once to the log, once by the checkpoint).
+//! packed, so about twelve share one of the ledger's 16 KiB pages where five did unpacked:
+//! an ingest writes less than half the pages, twice over in WAL mode (once to the log, once
+//! by the checkpoint).
 //!
 //! A frame is the standard zstd format: `zstd -d` reads one written out of the ledger, and
 //! `treaty-ledger sources show ID` prints the text with its cited spans marked.

@@ -42,13 +42,21 @@ CREATE TABLE IF NOT EXISTS instrument (
     url         TEXT
 ) WITHOUT ROWID;
 
--- Every name an instrument goes by: title, short title, aliases.
+-- The other names an instrument goes by: short title and aliases; its title is its own row's
+-- (until version 7 it was here too, which made every instrument import write the longest
+-- key of each instrument twice). A name that repeats the title is not kept here.
 CREATE TABLE IF NOT EXISTS instrument_name (
     instrument_id TEXT NOT NULL REFERENCES instrument (id) ON DELETE CASCADE ON UPDATE CASCADE,
     name          TEXT NOT NULL,
     kind          TEXT NOT NULL CHECK (kind = 'title' OR kind = 'short_title' OR kind = 'alias'),
     PRIMARY KEY (instrument_id, name)
 ) WITHOUT ROWID;
+-- Every name an instrument goes by, its title first among them: what the gazetteer and a
+-- look-up by name read.                                                          -- since version 7
+CREATE VIEW IF NOT EXISTS instrument_names AS
+SELECT id AS instrument_id, title AS name, 'title' AS kind FROM instrument
+UNION ALL
+SELECT instrument_id, name, kind FROM instrument_name;
 
 -- One document as ingested (an article, an official status table, a hand-entered citation),
 -- with its text kept so every citation can be re-quoted and every article re-read by a

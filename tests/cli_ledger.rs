@@ -385,24 +385,46 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
     let fresh = schema_objects(&rusqlite::Connection::open(&work.db).expect("open"));
     let texts = source_texts(&rusqlite::Connection::open(&work.db).expect("open"));
     {
-        // Make it look as version 1 left it: with its event index by (state, date), without
-        // what versions 2 to 6 added (version 2's index went again in version 4).
+        // Make it look as version 1 left it: with its event index by (state, date), each
+        // title among the names, without what versions 2 to 7 added (version 2's index went
+        // again in version 4).
         let conn = rusqlite::Connection::open(&work.db).expect("open");
         store_texts_plain(&conn);
         conn.execute_batch(
             "CREATE INDEX event_by_state ON event (state, date); DROP TABLE table_instrument;
              DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
+             DROP VIEW instrument_names;
+             INSERT OR IGNORE INTO instrument_name SELECT id, title, 'title' FROM instrument;
              PRAGMA user_version = 1;",
         )
         .expect("downgrade");
     }
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 6);
+    assert_eq!(v["schema_version"], 7);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
     assert_citations_carry_their_event_state(&conn);
     assert_eq!(source_texts(&conn), texts, "the texts, packed");
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM instrument_name WHERE kind = 'title'"
+        ),
+        0,
+        "titles are read from the instrument rows"
+    );
+    let by_title = work.json(&[
+        "instruments",
+        "show",
+        "Council of Europe Convention against Trafficking in Human Organs",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        by_title["id"], "CETS-216",
+        "a title still finds its instrument"
+    );
 
     conn.execute_batch("PRAGMA user_version = 99;")
         .expect("future");
@@ -464,6 +486,11 @@ fn two_columns<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
     rows.collect::<Result<_, _>>().expect("rows")
 }
 
+/// The one number a counting query gives.
+fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).expect(sql)
+}
+
 /// The tables, indexes and triggers of a ledger, by name.
 fn schema_objects(conn: &rusqlite::Connection) -> Vec<(String, String)> {
     two_columns(conn, "SELECT type, name FROM sqlite_schema ORDER BY name")
@@ -519,7 +546,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
     assert_ne!(before, fresh);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 6);
+    assert_eq!(v["schema_version"], 7);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(
@@ -609,19 +636,19 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     drop(conn);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 6);
+    assert_eq!(v["schema_version"], 7);
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(table_instruments(&conn), fresh);
     assert_citations_carry_their_event_state(&conn);
     assert_eq!(source_texts(&conn), texts, "the tables' texts, packed");
-    let triggers: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("triggers");
-    assert_eq!(triggers, 0, "version 4's trigger is gone");
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+        ),
+        0,
+        "version 4's trigger is gone"
+    );
     drop(conn);
     // And a table imported now is counted too.
     let table = work.file(

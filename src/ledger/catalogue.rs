@@ -133,16 +133,21 @@ fn update_instrument(conn: &Connection, i: &Instrument) -> Result<()> {
     insert_names(conn, i)
 }
 
+/// Writes an instrument's other names: its short title and aliases. The title is the
+/// instrument row's own (see `instrument_names` in schema.sql); a name that repeats it is not
+/// written again, as one repeated among the names is written once.
 fn insert_names(conn: &Connection, i: &Instrument) -> Result<()> {
     let mut name = conn.prepare_cached(
         "INSERT OR IGNORE INTO instrument_name (instrument_id, name, kind) VALUES (?1, ?2, ?3)",
     )?;
-    name.execute(params![i.id, i.title, "title"])?;
-    if let Some(short) = opt(&i.short_title) {
-        name.execute(params![i.id, short, "short_title"])?;
-    }
-    for alias in &i.aliases {
-        name.execute(params![i.id, alias, "alias"])?;
+    let others = opt(&i.short_title)
+        .map(|short| (short, "short_title"))
+        .into_iter()
+        .chain(i.aliases.iter().map(|alias| (alias.as_str(), "alias")));
+    for (other, kind) in others {
+        if other != i.title {
+            name.execute(params![i.id, other, kind])?;
+        }
     }
     Ok(())
 }
@@ -372,7 +377,8 @@ impl Ledger {
         }
         let ids: Vec<String> = {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT DISTINCT instrument_id FROM instrument_name WHERE name = ?1 COLLATE NOCASE",
+                "SELECT instrument_id FROM instrument_names WHERE name = ?1 COLLATE NOCASE
+                 GROUP BY instrument_id",
             )?;
             let rows = stmt.query_map([query.trim()], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
@@ -470,7 +476,7 @@ impl Ledger {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(
-            "SELECT instrument_id, name, kind FROM instrument_name ORDER BY instrument_id, name",
+            "SELECT instrument_id, name, kind FROM instrument_names ORDER BY instrument_id, name",
         )?;
         let instruments = stmt
             .query_map([], |r| {

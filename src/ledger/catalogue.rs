@@ -61,8 +61,13 @@ fn state_from_row(r: &Row) -> rusqlite::Result<State> {
     })
 }
 
-const INSTRUMENT_COLUMNS: &str =
-    "id, title, short_title, depositary, adopted, opened, in_force, url";
+/// The columns `instrument_from_row` reads, as a literal for `concat!`: the import's
+/// statements are written once, not formatted for every row.
+macro_rules! instrument_columns {
+    () => {
+        "id, title, short_title, depositary, adopted, opened, in_force, url"
+    };
+}
 
 fn instrument_from_row(r: &Row) -> rusqlite::Result<Instrument> {
     Ok(Instrument {
@@ -92,8 +97,10 @@ pub(super) fn write_instruments<'a>(
 /// Inserts an instrument with its names; false (and nothing written) when the id exists.
 fn insert_instrument(conn: &Connection, i: &Instrument) -> Result<bool> {
     let added = conn
-        .prepare_cached(&format!(
-            "INSERT INTO instrument ({INSTRUMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        .prepare_cached(concat!(
+            "INSERT INTO instrument (",
+            instrument_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (id) DO NOTHING"
         ))?
         .execute(params![
@@ -183,8 +190,10 @@ impl InstrumentImport<'_> {
         }
         let mut old = self
             .tx
-            .prepare_cached(&format!(
-                "SELECT {INSTRUMENT_COLUMNS} FROM instrument WHERE id = ?1"
+            .prepare_cached(concat!(
+                "SELECT ",
+                instrument_columns!(),
+                " FROM instrument WHERE id = ?1"
             ))?
             .query_row([&new.id], instrument_from_row)?;
         old.aliases = self
@@ -350,8 +359,10 @@ impl Ledger {
         let mut found = self
             .conn
             .query_row(
-                &format!(
-                    "SELECT {INSTRUMENT_COLUMNS} FROM instrument WHERE id = ?1 COLLATE NOCASE
+                concat!(
+                    "SELECT ",
+                    instrument_columns!(),
+                    " FROM instrument WHERE id = ?1 COLLATE NOCASE
                      ORDER BY id = ?1 DESC LIMIT 1"
                 ),
                 [id.trim()],
@@ -405,8 +416,10 @@ impl Ledger {
 
     /// Instruments, by id; with `search`, those whose id or any name contains every word.
     pub fn instruments(&self, search: Option<&str>) -> Result<Vec<Instrument>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {INSTRUMENT_COLUMNS},
+        let mut stmt = self.conn.prepare(concat!(
+            "SELECT ",
+            instrument_columns!(),
+            ",
                     (SELECT group_concat(name, '|') FROM instrument_name n
                      WHERE n.instrument_id = instrument.id AND n.kind = 'alias')
              FROM instrument"

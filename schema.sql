@@ -51,8 +51,8 @@ CREATE TABLE IF NOT EXISTS instrument_name (
     kind          TEXT NOT NULL CHECK (kind = 'title' OR kind = 'short_title' OR kind = 'alias'),
     PRIMARY KEY (instrument_id, name)
 ) WITHOUT ROWID;
--- Every name an instrument goes by, its title first among them: what the gazetteer and a
--- look-up by name read.                                                          -- since version 7
+-- Every name an instrument goes by, its title among them: what the gazetteer and a look-up
+-- by name read.                                                                  -- since version 7
 CREATE VIEW IF NOT EXISTS instrument_names AS
 SELECT id AS instrument_id, title AS name, 'title' AS kind FROM instrument
 UNION ALL

@@ -610,13 +610,10 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     work.ok(&["init"]);
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     let fresh = table_instruments(&conn);
-    let tables: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM source WHERE kind = 'status_table'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("tables");
+    let tables = count(
+        &conn,
+        "SELECT count(*) FROM source WHERE kind = 'status_table'",
+    );
     assert!(tables > 0, "the shipped UN tables");
     assert!(
         fresh.len() as i64 >= tables,

@@ -101,15 +101,52 @@ fn flat_value(v: &serde_json::Value) -> String {
     }
 }
 
+/// The columns of prose (titles, quotes, notes): the table cuts a cell of one of them to
+/// `TABLE_CELL_MAX` characters unless it is the last of its row, where one long title would
+/// otherwise pad every row out to its width. Codes, dates and addresses are never cut (a
+/// cut address is no address), nor is anything in the other formats.
+const PROSE_COLUMNS: &[&str] = &[
+    "title",
+    "short_title",
+    "text",
+    "quote",
+    "news_quote",
+    "record_quote",
+    "note",
+];
+const TABLE_CELL_MAX: usize = 60;
+
+/// `cell` on one line; if `cut`, no longer than `TABLE_CELL_MAX` characters, an ellipsis
+/// marking where it was cut.
+fn table_cell(cell: &str, cut: bool) -> String {
+    let one_line = cell.replace(['\n', '\t'], " ");
+    match one_line.char_indices().nth(TABLE_CELL_MAX) {
+        Some(_) if cut => {
+            let keep = one_line
+                .char_indices()
+                .nth(TABLE_CELL_MAX - 1)
+                .map_or(one_line.len(), |(at, _)| at);
+            format!("{}…", one_line[..keep].trim_end())
+        }
+        _ => one_line,
+    }
+}
+
 fn write_table(
     out: &mut dyn Write,
     headers: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> io::Result<()> {
+    let cut: Vec<bool> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| i + 1 < headers.len() && PROSE_COLUMNS.contains(h))
+        .collect();
     let rows: Vec<Vec<String>> = rows
         .map(|r| {
-            r.into_iter()
-                .map(|c| c.replace(['\n', '\t'], " "))
+            r.iter()
+                .zip(&cut)
+                .map(|(c, &cut)| table_cell(c, cut))
                 .collect()
         })
         .collect();
@@ -189,5 +226,45 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(json[1]["b"], 22);
+    }
+
+    #[test]
+    fn a_long_prose_cell_is_cut_in_the_table_unless_it_ends_the_row() {
+        #[derive(Serialize)]
+        struct Titled {
+            title: String,
+            url: String,
+            note: String,
+        }
+        impl Row for Titled {
+            fn headers() -> &'static [&'static str] {
+                &["title", "url", "note"]
+            }
+            fn cells(&self) -> Vec<String> {
+                vec![self.title.clone(), self.url.clone(), self.note.clone()]
+            }
+        }
+        let long = "é".repeat(TABLE_CELL_MAX + 5);
+        let url = format!("https://example.org/{}", "a".repeat(TABLE_CELL_MAX));
+        let rows = vec![Titled {
+            title: long.clone(),
+            url: url.clone(),
+            note: long.clone(),
+        }];
+        let mut table = Vec::new();
+        write_rows(&mut table, Format::Table, &rows).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        let cut = format!("{}…", "é".repeat(TABLE_CELL_MAX - 1));
+        // The title is cut; the address (not prose) and the last column are whole.
+        assert_eq!(
+            table.lines().nth(1),
+            Some(format!("{cut}  {url}  {long}").as_str())
+        );
+        assert_eq!(table_cell(&cut, true), cut);
+        let exact = "é".repeat(TABLE_CELL_MAX);
+        assert_eq!(table_cell(&exact, true), exact);
+        let mut csv = Vec::new();
+        write_rows(&mut csv, Format::Csv, &rows).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap().matches(&long).count(), 2);
     }
 }

@@ -90,6 +90,37 @@ fn ingesting_the_same_folder_twice_changes_nothing() {
 }
 
 #[test]
+fn confidences_read_in_hundredths_as_printed_and_as_stored() {
+    let work = Work::new();
+    let samples = repo().join("data/samples");
+    let samples = samples.to_str().expect("path");
+    // The rules lower a confidence in steps (0.9 - 0.1...), which a float would print as
+    // 0.79999995 in the dry run and 0.7999999523162842 from the ledger.
+    let short = |c: &serde_json::Value| {
+        let text = c.to_string();
+        text.split_once('.').map_or(0, |(_, d)| d.len()) <= 2
+    };
+    let dry = work.ok(&["ingest", "--dry-run", samples]);
+    let mut lowered = 0;
+    for line in dry.lines() {
+        let claim: serde_json::Value = serde_json::from_str(line).expect("ndjson");
+        assert!(short(&claim["confidence"]), "{line}");
+        lowered += usize::from(claim["confidence"] != 0.9);
+    }
+    assert!(
+        lowered > 0,
+        "the samples hold claims of lowered confidence: {dry}"
+    );
+    work.cmd().arg("ingest").arg(samples).assert().success();
+    let events = work.json(&["list", "--format", "json"]);
+    for e in events.as_array().expect("array") {
+        for c in e["citations"].as_array().expect("citations") {
+            assert!(short(&c["confidence"]), "{c}");
+        }
+    }
+}
+
+#[test]
 fn dry_run_prints_claims_and_writes_nothing() {
     let work = Work::new();
     let article = work.file(

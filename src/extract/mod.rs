@@ -1388,7 +1388,8 @@ fn claims_for_cue(f: &Facts, cue: &Cue, ctx: &Context) -> Vec<Found> {
                 stage,
                 date,
                 highlights,
-                confidence: confidence.clamp(0.05, 0.99),
+                // In hundredths: 0.8, not the 0.79999995 that 0.9 - 0.1 leaves in an f32.
+                confidence: (confidence.clamp(0.05, 0.99) * 100.0).round() / 100.0,
                 loose: cue.loose,
                 from_doc: cue.from_doc,
             }

@@ -171,6 +171,13 @@ impl<'a> SourceMeta<'a> {
     }
 }
 
+/// A confidence as the ledger keeps and gives it: three decimals, all that a claim's 32-bit
+/// float knows (0.9, not the 0.8999999761581421 it widens to; ledgers written before this
+/// was so read back the same).
+fn stored_confidence(confidence: f64) -> f64 {
+    (confidence * 1000.0).round() / 1000.0
+}
+
 fn spans_json(spans: &[Span]) -> String {
     let pairs: Vec<[usize; 2]> = spans.iter().map(|s| [s.start, s.end]).collect();
     serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".to_string())
@@ -285,7 +292,7 @@ fn insert_claims(
             claim.quote,
             spans_json(&claim.highlights),
             claim.extractor,
-            f64::from(claim.confidence.clamp(0.0, 1.0)),
+            stored_confidence(f64::from(claim.confidence.clamp(0.0, 1.0))),
             claim.date_basis.as_str(),
             claim.state
         ])?;
@@ -536,7 +543,7 @@ impl Ledger {
                     quote: r.get(17)?,
                     highlights: highlights.iter().map(|[a, b]| Span::new(*a, *b)).collect(),
                     extractor: r.get(19)?,
-                    confidence: r.get(20)?,
+                    confidence: stored_confidence(r.get(20)?),
                     date_basis: basis.parse()?,
                 });
                 Ok(())

@@ -345,8 +345,7 @@ fn report_citation(number: usize, c: CitationEntry) -> ReportCitation {
         marks,
         marked,
         extractor: c.extractor,
-        // Stored as a 32-bit float: three decimals say all it knows (0.9, not 0.8999999761...).
-        confidence: (c.confidence * 1000.0).round() / 1000.0,
+        confidence: c.confidence,
         date_basis: c.date_basis,
     };
     citation.note = note(&citation.note_parts(), &|p| match p {

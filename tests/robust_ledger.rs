@@ -416,9 +416,15 @@ fn an_unusable_ledger_is_exit_code_2_and_is_not_touched() {
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
-        assert!(
-            err.contains("garbage.db"),
-            "the message names the ledger: {err}"
+        assert_eq!(
+            err.matches("garbage.db").count(),
+            1,
+            "the message names the ledger, once: {err}"
+        );
+        assert_eq!(
+            err.matches("not a database").count(),
+            1,
+            "and says what is wrong, once: {err}"
         );
     }
     assert_eq!(
@@ -436,4 +442,11 @@ fn an_unusable_ledger_is_exit_code_2_and_is_not_touched() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"));
+
+    let nowhere = work.dir.path().join("no/such/folder/ledger.db");
+    let out = command(&nowhere).arg("list").output().expect("run");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.matches("ledger.db").count(), 1, "{err}");
+    assert!(err.contains("unable to open"), "{err}");
 }

@@ -1,6 +1,6 @@
 //! `init`: create the ledger with the shipped reference data, and say what it holds.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use treaty_ledger::output::{self, Format};
 
 use super::Ctx;
@@ -17,8 +17,10 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let existed = ctx.db.exists();
-    let ledger = treaty_ledger::ledger::Ledger::open_with(&ctx.db, !args.no_records)
-        .with_context(|| format!("opening ledger {}", ctx.db.display()))?;
+    let ledger = ctx.opened(treaty_ledger::ledger::Ledger::open_with(
+        &ctx.db,
+        !args.no_records,
+    ))?;
     if existed && args.no_records {
         ctx.say("note: --no-records only applies when the ledger is created; it exists already");
     }

@@ -31,7 +31,18 @@ pub struct Ctx {
 impl Ctx {
     /// Opens (creating or migrating) the ledger.
     pub fn ledger(&self) -> Result<Ledger> {
-        Ledger::open(&self.db).with_context(|| format!("opening ledger {}", self.db.display()))
+        self.opened(Ledger::open(&self.db))
+    }
+
+    /// The ledger that `opening` gave, or its error with the ledger's path: once, as an
+    /// error of the ledger file itself names it already.
+    pub fn opened(&self, opening: treaty_ledger::Result<Ledger>) -> Result<Ledger> {
+        opening.map_err(|e| match e {
+            treaty_ledger::Error::Ledger { .. } => e.into(),
+            other => {
+                anyhow::Error::new(other).context(format!("opening ledger {}", self.db.display()))
+            }
+        })
     }
 
     /// Opens the ledger for a command that only reads it ([`Ledger::map_for_reading`]).

@@ -55,11 +55,19 @@ impl Ledger {
     /// Opens the ledger at `path`; a new one gets the shipped states and instruments, and
     /// the shipped UN status tables as official records only if `shipped_records`.
     pub fn open_with(path: &Path, shipped_records: bool) -> Result<Ledger> {
-        let conn = Connection::open(path).map_err(|e| Error::Ledger {
-            path: path.display().to_string(),
-            message: e.to_string(),
+        let shown = path.display().to_string();
+        let conn = Connection::open(path).map_err(|e| {
+            // rusqlite ends an open's message with the path, which the error names already.
+            let message = sqlite_message(&e);
+            let message = message
+                .strip_suffix(&format!(": {shown}"))
+                .unwrap_or(&message);
+            Error::Ledger {
+                path: shown.clone(),
+                message: message.to_string(),
+            }
         })?;
-        Ledger::setup(conn, path.display().to_string(), shipped_records)
+        Ledger::setup(conn, shown, shipped_records)
     }
 
     /// A ledger that lives in memory only (tests, dry runs), with all the shipped data.
@@ -78,6 +86,21 @@ impl Ledger {
     }
 
     fn setup(conn: Connection, path: String, shipped_records: bool) -> Result<Ledger> {
+        // SQLite's own errors here are the file's (not a database, locked, read-only...).
+        let of_the_file = |e: Error| match e {
+            Error::Sqlite(e) => Error::Ledger {
+                path: path.clone(),
+                message: sqlite_message(&e),
+            },
+            other => other,
+        };
+        Ledger::configure(&conn).map_err(of_the_file)?;
+        let mut conn = conn;
+        migrate::migrate(&mut conn, shipped_records).map_err(of_the_file)?;
+        Ok(Ledger { conn, path })
+    }
+
+    fn configure(conn: &Connection) -> Result<()> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.execute_batch(PAGE_SIZE)?;
         // journal_mode answers with a row; in-memory ledgers stay in "memory" mode.
@@ -88,15 +111,7 @@ impl Ledger {
              PRAGMA temp_store = MEMORY;",
         )?;
         conn.execute_batch(CACHE_SIZE)?;
-        let mut ledger = Ledger { conn, path };
-        migrate::migrate(&mut ledger.conn, shipped_records).map_err(|e| match e {
-            Error::Sqlite(e) => Error::Ledger {
-                path: ledger.path.clone(),
-                message: e.to_string(),
-            },
-            other => other,
-        })?;
-        Ok(ledger)
+        Ok(())
     }
 
     pub fn path(&self) -> &str {
@@ -111,6 +126,15 @@ impl Ledger {
     pub fn map_for_reading(&self) -> Result<()> {
         self.conn.execute_batch(READ_MAP_SIZE)?;
         Ok(())
+    }
+}
+
+/// What SQLite said, once: rusqlite shows its message beside the code's own description
+/// ("file is not a database: file is not a database: Error code 26: ...").
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(message)) => message.clone(),
+        other => other.to_string(),
     }
 }
 

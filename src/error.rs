@@ -50,6 +50,9 @@ fn join_problems(problems: &[Problem]) -> String {
         .join("\n")
 }
 
+/// Each message says all that its cause says, so no variant hands the cause on as its
+/// `source`: the command line prints an error with its chain, which would repeat it
+/// ("/tmp: Is a directory (os error 21): Is a directory (os error 21)").
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("unknown {what} '{given}' (expected one of: {expected})")]
@@ -84,11 +87,10 @@ pub enum Error {
     #[error("{}\n{} problem{} found; nothing was written", join_problems(.0), .0.len(), if .0.len() == 1 { "" } else { "s" })]
     Invalid(Vec<Problem>),
 
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     #[error("{0}")]
@@ -98,7 +100,7 @@ pub enum Error {
     Ledger { path: String, message: String },
 
     #[error("SQLite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 
     /// A source's stored text that cannot be packed or read back.
     #[error("stored text: {0}")]
@@ -106,6 +108,12 @@ pub enum Error {
 
     #[error("shipped data {file}: {message}")]
     ShippedData { file: &'static str, message: String },
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Sqlite(e)
+    }
 }
 
 fn suggest(suggestions: &[String]) -> String {
@@ -117,10 +125,10 @@ fn suggest(suggestions: &[String]) -> String {
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 
@@ -136,7 +144,7 @@ impl Error {
             | Error::ShippedData { .. }
             | Error::Ledger { .. }
             | Error::StoredText(_) => 2,
-            Error::Io { source, .. } if source.kind() != std::io::ErrorKind::NotFound => 2,
+            Error::Io { cause, .. } if cause.kind() != std::io::ErrorKind::NotFound => 2,
             _ => 1,
         }
     }

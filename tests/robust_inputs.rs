@@ -101,6 +101,39 @@ fn jsonl_line(i: usize, text: &str) -> String {
     .to_string()
 }
 
+/// A file the system cannot give is named with the system's reason, said once.
+#[test]
+fn an_unreadable_or_unwritable_path_is_named_with_its_reason_once() {
+    let (work, before) = seeded();
+    let folder = work.dir.path().join("a-folder.csv");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let nowhere = work.dir.path().join("no/such/dir/report.md");
+    for (args, code) in [
+        (vec!["instruments", "import", p(&folder)], 2),
+        (
+            vec!["records", "import", "--layout", "generic", p(&folder)],
+            2,
+        ),
+        (vec!["report", "--state", "NOR", "--output", p(&nowhere)], 1),
+    ] {
+        let run = run(&work, &args);
+        run.code(code);
+        assert_eq!(
+            run.stderr.matches("os error").count(),
+            1,
+            "{args:?}: {}",
+            run.stderr
+        );
+        let named = if code == 1 {
+            "report.md"
+        } else {
+            "a-folder.csv"
+        };
+        run.says(named);
+    }
+    assert_eq!(before, work.dump(), "nothing was written");
+}
+
 #[test]
 fn non_utf8_files_are_named_with_their_line_and_write_nothing() {
     let (work, before) = seeded();

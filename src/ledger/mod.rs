@@ -58,7 +58,7 @@ impl Ledger {
         let shown = path.display().to_string();
         let conn = Connection::open(path).map_err(|e| {
             // rusqlite ends an open's message with the path, which the error names already.
-            let message = sqlite_message(&e);
+            let message = e.to_string();
             let message = message
                 .strip_suffix(&format!(": {shown}"))
                 .unwrap_or(&message);
@@ -90,7 +90,7 @@ impl Ledger {
         let of_the_file = |e: Error| match e {
             Error::Sqlite(e) => Error::Ledger {
                 path: path.clone(),
-                message: sqlite_message(&e),
+                message: e.to_string(),
             },
             other => other,
         };
@@ -126,15 +126,6 @@ impl Ledger {
     pub fn map_for_reading(&self) -> Result<()> {
         self.conn.execute_batch(READ_MAP_SIZE)?;
         Ok(())
-    }
-}
-
-/// What SQLite said, once: rusqlite shows its message beside the code's own description
-/// ("file is not a database: file is not a database: Error code 26: ...").
-fn sqlite_message(e: &rusqlite::Error) -> String {
-    match e {
-        rusqlite::Error::SqliteFailure(_, Some(message)) => message.clone(),
-        other => other.to_string(),
     }
 }
 

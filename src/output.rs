@@ -101,11 +101,12 @@ fn flat_value(v: &serde_json::Value) -> String {
     }
 }
 
-/// The columns of prose (titles, quotes, notes): the table cuts a cell of one of them to
+/// The columns of prose (names, titles, quotes, notes): the table cuts a cell of one of them to
 /// `TABLE_CELL_MAX` characters unless it is the last of its row, where one long title would
 /// otherwise pad every row out to its width. Codes, dates and addresses are never cut (a
 /// cut address is no address), nor is anything in the other formats.
 const PROSE_COLUMNS: &[&str] = &[
+    "name",
     "title",
     "short_title",
     "text",

@@ -121,14 +121,13 @@ const TABLE_CELL_MAX: usize = 60;
 /// marking where it was cut.
 fn table_cell(cell: &str, cut: bool) -> String {
     let one_line = cell.replace(['\n', '\t'], " ");
-    match one_line.char_indices().nth(TABLE_CELL_MAX) {
-        Some(_) if cut => {
-            let keep = one_line
-                .char_indices()
-                .nth(TABLE_CELL_MAX - 1)
-                .map_or(one_line.len(), |(at, _)| at);
-            format!("{}…", one_line[..keep].trim_end())
-        }
+    // Where the last character that fits starts, if one more follows it.
+    let mut starts = one_line
+        .char_indices()
+        .skip(TABLE_CELL_MAX - 1)
+        .map(|(at, _)| at);
+    match (starts.next(), starts.next()) {
+        (Some(keep), Some(_)) if cut => format!("{}…", one_line[..keep].trim_end()),
         _ => one_line,
     }
 }

@@ -85,7 +85,7 @@ impl Ledger {
         )
     }
 
-    fn setup(conn: Connection, path: String, shipped_records: bool) -> Result<Ledger> {
+    fn setup(mut conn: Connection, path: String, shipped_records: bool) -> Result<Ledger> {
         // SQLite's own errors here are the file's (not a database, locked, read-only...).
         let of_the_file = |e: Error| match e {
             Error::Sqlite(e) => Error::Ledger {
@@ -95,7 +95,6 @@ impl Ledger {
             other => other,
         };
         Ledger::configure(&conn).map_err(of_the_file)?;
-        let mut conn = conn;
         migrate::migrate(&mut conn, shipped_records).map_err(of_the_file)?;
         Ok(Ledger { conn, path })
     }

@@ -1,5 +1,8 @@
 //! The extractor over the labelled development set (`tests/fixtures/dev/`, `gold.jsonl`):
 //! precision at least 0.97 and recall at least 0.90, the report printed when it falls short.
+//! To look at one document while working on the rules: `treaty-ledger eval
+//! tests/fixtures/dev tests/fixtures/dev/gold.jsonl` names each document's misses and false
+//! claims, and `treaty-ledger ingest --dry-run FILE` prints the claims of any file.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -65,69 +68,4 @@ fn dev_set_precision_and_recall() {
         "dev set below precision {MIN_PRECISION} / recall {MIN_RECALL}:\n{}",
         report.render_text()
     );
-}
-
-/// `DEV_DOC=003 cargo test --test extract_dev_set show_doc -- --ignored --nocapture`: the
-/// claims of one document, for working on the rules.
-#[test]
-#[ignore]
-fn show_doc() {
-    let Some(prefix) = std::env::var_os("DEV_DOC") else {
-        return;
-    };
-    let prefix = prefix.to_string_lossy().to_string();
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dev"));
-    let gold = read_gold(dir.join("gold.jsonl")).unwrap_or_else(|e| panic!("{e}"));
-    let gazetteer = Gazetteer::from_reference(
-        &shipped_states().expect("shipped states"),
-        &shipped_instruments().expect("shipped instruments"),
-    );
-    for g in gold.iter().filter(|g| g.doc.starts_with(&prefix)) {
-        let doc = read_doc(&dir.join(&g.doc), g.published.as_deref());
-        let x = extract(&doc, &gazetteer);
-        println!("== {} (published {:?})", g.doc, doc.published);
-        for c in &x.claims {
-            let hl: Vec<&str> = c
-                .highlights
-                .iter()
-                .map(|h| &doc.text[h.start..h.end])
-                .collect();
-            println!(
-                "  {} {} {} {} {} [{}] {:.2} {:?}\n      {}",
-                c.state,
-                c.instrument,
-                c.action,
-                c.stage,
-                c.date,
-                c.date_basis,
-                c.confidence,
-                hl,
-                c.quote
-            );
-        }
-        for u in &x.unresolved {
-            println!("  unresolved: {}", u.text);
-        }
-    }
-}
-
-/// `DEV_FILE=article.txt cargo test --test extract_dev_set show_file -- --ignored --nocapture`:
-/// the claims of any text file with a dateline.
-#[test]
-#[ignore]
-fn show_file() {
-    let Some(path) = std::env::var_os("DEV_FILE") else {
-        return;
-    };
-    let gazetteer = Gazetteer::from_reference(
-        &shipped_states().expect("shipped states"),
-        &shipped_instruments().expect("shipped instruments"),
-    );
-    let doc = read_doc(Path::new(&path), None);
-    for c in extract(&doc, &gazetteer).claims {
-        println!(
-            "{} {} {} {} {} | {}",
-            c.state, c.instrument, c.action, c.stage, c.date, c.quote
-        );
-    }
 }

@@ -17,10 +17,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let existed = ctx.db.exists();
-    let ledger = ctx.opened(treaty_ledger::ledger::Ledger::open_with(
-        &ctx.db,
-        !args.no_records,
-    ))?;
+    let ledger = ctx.ledger_with(!args.no_records)?;
     if existed && args.no_records {
         ctx.say("note: --no-records only applies when the ledger is created; it exists already");
     }

@@ -31,13 +31,14 @@ pub struct Ctx {
 impl Ctx {
     /// Opens (creating or migrating) the ledger.
     pub fn ledger(&self) -> Result<Ledger> {
-        self.opened(Ledger::open(&self.db))
+        self.ledger_with(true)
     }
 
-    /// The ledger that `opening` gave, or its error with the ledger's path: once, as an
-    /// error of the ledger file itself names it already.
-    pub fn opened(&self, opening: treaty_ledger::Result<Ledger>) -> Result<Ledger> {
-        opening.map_err(|e| match e {
+    /// Opens the ledger; a new one gets the shipped UN status tables only if
+    /// `shipped_records`. An error names the ledger's path once: an error of the ledger
+    /// file itself names it already.
+    pub fn ledger_with(&self, shipped_records: bool) -> Result<Ledger> {
+        Ledger::open_with(&self.db, shipped_records).map_err(|e| match e {
             treaty_ledger::Error::Ledger { .. } => e.into(),
             other => {
                 anyhow::Error::new(other).context(format!("opening ledger {}", self.db.display()))

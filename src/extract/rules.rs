@@ -401,15 +401,21 @@ fn is_pluperfect(sentence: &str, start: usize, cue_text: &str) -> bool {
 /// each word, the patterns (bits of a mask, by their place in [`cue_patterns`]) it opens.
 struct Triggers {
     by_start: Vec<Vec<(&'static str, u64)>>,
-    /// The slots that hold a trigger word: a bit for each second letter, by first letter.
-    starts: [u32; 26],
+    /// By a word's first byte (either case), a bit for each second letter (a to z) with
+    /// which it begins a trigger word: most words are turned away by one look-up here.
+    seconds: [u32; 256],
+}
+
+/// The place of an ASCII letter (either case) in the alphabet.
+#[inline]
+fn letter(b: u8) -> Option<usize> {
+    let k = b.to_ascii_lowercase().wrapping_sub(b'a');
+    (k < 26).then_some(usize::from(k))
 }
 
 /// The slot of a word's first two letters in [`Triggers::by_start`].
 fn slot(a: u8, b: u8) -> Option<usize> {
-    (a.is_ascii_alphabetic() && b.is_ascii_alphabetic()).then(|| {
-        usize::from(a.to_ascii_lowercase() - b'a') * 26 + usize::from(b.to_ascii_lowercase() - b'a')
-    })
+    Some(letter(a)? * 26 + letter(b)?)
 }
 
 impl Triggers {
@@ -419,13 +425,11 @@ impl Triggers {
         let (Some(&a), Some(&b)) = (rest.first(), rest.get(1)) else {
             return 0;
         };
-        let Some(k) = slot(a, b) else {
+        let seconds = self.seconds[usize::from(a)];
+        let Some(second) = letter(b).filter(|&k| seconds & (1 << k) != 0) else {
             return 0;
         };
-        if self.starts[k / 26] & (1 << (k % 26)) == 0 {
-            return 0;
-        }
-        let Some(words) = self.by_start.get(k) else {
+        let Some(words) = letter(a).and_then(|first| self.by_start.get(first * 26 + second)) else {
             return 0;
         };
         words
@@ -442,6 +446,7 @@ fn triggers() -> &'static Triggers {
     static TRIGGERS: OnceLock<Triggers> = OnceLock::new();
     TRIGGERS.get_or_init(|| {
         let mut by_start: Vec<Vec<(&'static str, u64)>> = vec![Vec::new(); 26 * 26];
+        let mut seconds = [0u32; 256];
         for (bit, pattern) in cue_patterns().iter().enumerate() {
             for &word in pattern.triggers {
                 let w = word.as_bytes();
@@ -454,15 +459,12 @@ fn triggers() -> &'static Triggers {
                     Some((_, mask)) => *mask |= 1 << bit,
                     None => by_start[k].push((word, 1 << bit)),
                 }
+                for first in [w[0], w[0].to_ascii_uppercase()] {
+                    seconds[usize::from(first)] |= 1 << (k % 26);
+                }
             }
         }
-        let mut starts = [0u32; 26];
-        for (k, words) in by_start.iter().enumerate() {
-            if !words.is_empty() {
-                starts[k / 26] |= 1 << (k % 26);
-            }
-        }
-        Triggers { by_start, starts }
+        Triggers { by_start, seconds }
     })
 }
 

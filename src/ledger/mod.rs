@@ -12,7 +12,7 @@ mod staging;
 
 use std::ops::Deref;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -38,6 +38,9 @@ pub const DEFAULT_DB: &str = "treaty-ledger.db";
 
 /// How long a writer waits for another process's write transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The pause between two tries to put a new ledger in WAL mode ([`Ledger::set_wal`]).
+const WAL_RETRY: Duration = Duration::from_millis(5);
 
 /// An open ledger.
 pub struct Ledger {
@@ -102,8 +105,7 @@ impl Ledger {
     fn configure(conn: &Connection) -> Result<()> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.execute_batch(PAGE_SIZE)?;
-        // journal_mode answers with a row; in-memory ledgers stay in "memory" mode.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        Ledger::set_wal(conn)?;
         conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = NORMAL;
@@ -111,6 +113,27 @@ impl Ledger {
         )?;
         conn.execute_batch(CACHE_SIZE)?;
         Ok(())
+    }
+
+    /// Puts the ledger in WAL mode. The first connections to a new file race to do it, and
+    /// SQLite answers the losers "database is locked" at once instead of through the busy
+    /// handler, so they try again (a few milliseconds apart, for as long as a writer
+    /// waits for a lock).
+    fn set_wal(conn: &Connection) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            // journal_mode answers with a row; in-memory ledgers stay in "memory" mode.
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+                Ok(_) => return Ok(()),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(WAL_RETRY);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     pub fn path(&self) -> &str {

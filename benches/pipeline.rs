@@ -10,13 +10,14 @@
 mod corpus;
 
 use std::hint::black_box;
+use std::ops::Range;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use treaty_ledger::document::{read_jsonl, source_hash};
 use treaty_ledger::extract::extract;
 use treaty_ledger::gazetteer::Gazetteer;
-use treaty_ledger::ledger::{pack_text, Ledger};
+use treaty_ledger::ledger::{pack_groups, pack_texts, Ledger, TextAt, TextPack, Writer};
 use treaty_ledger::model::{Document, Extraction};
 use treaty_ledger::pipeline::{ingest_file, IngestOptions};
 use treaty_ledger::reference::{shipped_instruments, shipped_states};
@@ -96,12 +97,11 @@ fn read(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    g.bench_function("pack_text_chunk_256", |b| {
+    g.bench_function("pack_texts_chunk_256", |b| {
         b.iter(|| {
-            chunk
-                .documents
+            packs(black_box(&chunk))
                 .iter()
-                .map(|d| pack_text(black_box(&d.text)).expect("packed").len())
+                .map(|(_, pack)| pack.packed.len())
                 .sum::<usize>()
         })
     });
@@ -195,15 +195,54 @@ fn extraction(c: &mut Criterion) {
 }
 
 /// Extractions of a chunk, with each document's hash, ready to write.
-fn prepared(chunk: &Chunk, gazetteer: &Gazetteer) -> Vec<(String, Vec<u8>, Extraction)> {
+fn prepared(chunk: &Chunk, gazetteer: &Gazetteer) -> Vec<(String, Extraction)> {
     chunk
         .documents
         .iter()
-        .map(|d| {
-            let packed = pack_text(&d.text).expect("packed");
-            (source_hash(&d.text), packed, extract(d, gazetteer))
+        .map(|d| (source_hash(&d.text), extract(d, gazetteer)))
+        .collect()
+}
+
+/// The texts of a chunk packed as an ingest packs them: the documents of each frame (their
+/// indices), and the frame with its texts' places.
+fn packs(chunk: &Chunk) -> Vec<(Range<usize>, TextPack)> {
+    let docs = &chunk.documents;
+    pack_groups(docs.iter().map(|d| d.text.len()))
+        .into_iter()
+        .map(|group| {
+            let texts: Vec<&str> = docs[group.clone()]
+                .iter()
+                .map(|d| d.text.as_str())
+                .collect();
+            let pack = pack_texts(&texts).expect("packed");
+            (group, pack)
         })
         .collect()
+}
+
+/// Writes a chunk's documents, each pack before its texts, as an ingest's writer does.
+fn write_chunk(
+    writer: &mut Writer,
+    chunk: &Chunk,
+    extractions: &[(String, Extraction)],
+    packs: &[(Range<usize>, TextPack)],
+) {
+    for (group, pack) in packs {
+        let pack_id = writer.add_text_pack(&pack.packed).expect("pack");
+        let documents = chunk.documents[group.clone()]
+            .iter()
+            .zip(&extractions[group.clone()]);
+        for ((d, (hash, e)), &(start, end)) in documents.zip(&pack.places) {
+            let text = TextAt::Pack {
+                pack_id,
+                start,
+                end,
+            };
+            writer
+                .record_document(d, hash, text, &e.claims, &e.unresolved)
+                .expect("recorded");
+        }
+    }
 }
 
 /// A fresh ledger file (the shipped reference data loaded), outside the timing.
@@ -227,7 +266,8 @@ fn ledger_writes(c: &mut Criterion) {
         ),
     ] {
         let extractions = prepared(&chunk, &gazetteer);
-        let claims: usize = extractions.iter().map(|(_, _, e)| e.claims.len()).sum();
+        let packs = packs(&chunk);
+        let claims: usize = extractions.iter().map(|(_, e)| e.claims.len()).sum();
         eprintln!("ledger/{label}: {claims} claims in {CHUNK} documents");
         g.throughput(Throughput::Elements(CHUNK as u64));
         g.bench_function(label, |b| {
@@ -235,11 +275,7 @@ fn ledger_writes(c: &mut Criterion) {
                 || fresh_ledger(&dir, &mut n),
                 |ledger| {
                     let mut writer = ledger.writer().expect("writer");
-                    for (d, (hash, packed, e)) in chunk.documents.iter().zip(&extractions) {
-                        writer
-                            .record_document(d, hash, packed, &e.claims, &e.unresolved)
-                            .expect("recorded");
-                    }
+                    write_chunk(&mut writer, &chunk, &extractions, &packs);
                     writer.commit().expect("commit");
                 },
                 BatchSize::PerIteration,
@@ -249,18 +285,14 @@ fn ledger_writes(c: &mut Criterion) {
             // The re-ingest path: every document already known.
             let mut ledger = fresh_ledger(&dir, &mut n);
             let mut writer = ledger.writer().expect("writer");
-            for (d, (hash, packed, e)) in chunk.documents.iter().zip(&extractions) {
-                writer
-                    .record_document(d, hash, packed, &e.claims, &e.unresolved)
-                    .expect("recorded");
-            }
+            write_chunk(&mut writer, &chunk, &extractions, &packs);
             writer.commit().expect("commit");
             let writer = ledger.writer().expect("writer");
             g.bench_function("is_known_chunk_256", |b| {
                 b.iter(|| {
                     extractions
                         .iter()
-                        .filter(|(hash, _, _)| writer.is_known(black_box(hash)).expect("query"))
+                        .filter(|(hash, _)| writer.is_known(black_box(hash)).expect("query"))
                         .count()
                 })
             });

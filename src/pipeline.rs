@@ -15,7 +15,7 @@ use crate::document::source_hash;
 use crate::error::{Error, Problem, Result};
 use crate::extract::extract;
 use crate::gazetteer::Gazetteer;
-use crate::ledger::{pack_text, Ledger, SourceIndex, Writer};
+use crate::ledger::{pack_groups, pack_texts, Ledger, SourceIndex, TextAt, Writer};
 use crate::model::{Document, Extraction};
 
 /// Documents extracted together before they are written.
@@ -57,11 +57,20 @@ impl IngestSummary {
 }
 
 /// One document with its identity and, unless the ledger knows it already, what
-/// extraction found and its text packed for storage.
+/// extraction found and where its text lies in the packs of its batch.
 struct Prepared {
     document: Document,
     hash: String,
-    extraction: Option<(Extraction, Vec<u8>)>,
+    extraction: Option<(Extraction, InPack)>,
+}
+
+/// Where a prepared document's text lies: in pack `pack` of its batch, bytes `start..end`
+/// of it unpacked.
+#[derive(Debug, Clone, Copy)]
+struct InPack {
+    pack: usize,
+    start: usize,
+    end: usize,
 }
 
 /// A chunk of documents as read, each with its hash, and the malformed records skipped on
@@ -71,23 +80,26 @@ struct ReadChunk {
     skipped: Vec<Problem>,
 }
 
-/// A chunk of documents ready to write, with the malformed records skipped on the way.
+/// A chunk of documents ready to write, the texts of the new ones packed ([`pack_texts`]),
+/// with the malformed records skipped on the way.
 struct Batch {
     prepared: Vec<Prepared>,
+    packs: Vec<Vec<u8>>,
     skipped: Vec<Problem>,
 }
 
 /// Chunks in flight between one thread and the next.
 const DEPTH: usize = 2;
 
-/// Marks the documents of a hashed chunk the ledger already holds, and extracts and packs
-/// the others in parallel. Without an index (a ledger in memory) nothing counts as known
-/// here; the writer still records a known document only once.
+/// Marks the documents of a hashed chunk the ledger already holds, and extracts the
+/// others and packs their texts ([`pack_groups`]), in parallel. Without an
+/// index (a ledger in memory) nothing counts as known here; the writer still records a
+/// known document only once.
 fn prepare_chunk(
     gazetteer: &Gazetteer,
     index: Option<&SourceIndex>,
     hashed: Vec<(Document, String)>,
-) -> Result<Vec<Prepared>> {
+) -> Result<(Vec<Prepared>, Vec<Vec<u8>>)> {
     let identified = hashed
         .into_iter()
         .map(|(d, h)| {
@@ -98,21 +110,76 @@ fn prepare_chunk(
             Ok((d, h, known))
         })
         .collect::<Result<Vec<_>>>()?;
-    identified
+    // Known documents have no text to pack.
+    let groups = pack_groups(
+        identified
+            .iter()
+            .map(|(d, _, known)| if *known { 0 } else { d.text.len() }),
+    );
+    let mut documents = identified.into_iter();
+    let grouped: Vec<Vec<_>> = groups
+        .into_iter()
+        .map(|group| documents.by_ref().take(group.len()).collect())
+        .collect();
+    let groups = grouped
         .into_par_iter()
-        .map(|(document, hash, known)| {
-            let extraction = if known {
-                None
-            } else {
-                Some((extract(&document, gazetteer), pack_text(&document.text)?))
+        .map(|group| {
+            let new: Vec<&str> = group
+                .iter()
+                .filter(|(_, _, known)| !known)
+                .map(|(d, _, _)| d.text.as_str())
+                .collect();
+            let (packed, places) = match new.is_empty() {
+                true => (None, Vec::new()),
+                false => {
+                    let pack = pack_texts(&new)?;
+                    (Some(pack.packed), pack.places)
+                }
             };
-            Ok(Prepared {
-                document,
-                hash,
-                extraction,
-            })
+            // The new documents have a place each, in order.
+            let mut places = places.into_iter();
+            let prepared = group
+                .into_iter()
+                .map(|(document, hash, known)| {
+                    let extraction = match known {
+                        true => None,
+                        false => {
+                            let (start, end) = places.next().ok_or_else(|| {
+                                Error::StoredText(format!(
+                                    "{}: no place in its pack",
+                                    document.origin
+                                ))
+                            })?;
+                            let place = InPack {
+                                pack: 0,
+                                start,
+                                end,
+                            };
+                            Some((extract(&document, gazetteer), place))
+                        }
+                    };
+                    Ok(Prepared {
+                        document,
+                        hash,
+                        extraction,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok((prepared, packed))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let mut prepared = Vec::with_capacity(groups.iter().map(|(g, _)| g.len()).sum());
+    let mut packs = Vec::new();
+    for (mut group, packed) in groups {
+        if let Some(packed) = packed {
+            for (_, place) in group.iter_mut().filter_map(|p| p.extraction.as_mut()) {
+                place.pack = packs.len();
+            }
+            packs.push(packed);
+        }
+        prepared.append(&mut group);
+    }
+    Ok((prepared, packs))
 }
 
 /// Reads the documents a chunk at a time, hashes them (in parallel) and sends each chunk
@@ -171,9 +238,10 @@ fn prepare_all(
 ) {
     for chunk in chunks {
         let batch = chunk.and_then(|read| {
-            let prepared = prepare_chunk(gazetteer, index.as_ref(), read.hashed)?;
+            let (prepared, packs) = prepare_chunk(gazetteer, index.as_ref(), read.hashed)?;
             Ok(Batch {
                 prepared,
+                packs,
                 skipped: read.skipped,
             })
         });
@@ -184,25 +252,39 @@ fn prepare_all(
     }
 }
 
-fn write_chunk(
-    writer: &mut Writer,
-    prepared: &[Prepared],
-    summary: &mut IngestSummary,
-) -> Result<()> {
-    for p in prepared {
+/// Records the documents of a batch, storing each pack before the first of its texts.
+fn write_chunk(writer: &mut Writer, batch: &Batch, summary: &mut IngestSummary) -> Result<()> {
+    // Each pack's id once stored, and whether a new source's text is in it.
+    let mut stored: Vec<Option<(i64, bool)>> = vec![None; batch.packs.len()];
+    for p in &batch.prepared {
         summary.documents_read += 1;
-        let Some((extraction, packed_text)) = &p.extraction else {
+        let Some((extraction, place)) = &p.extraction else {
             summary.documents_known += 1;
             continue;
+        };
+        let (pack_id, used) = match stored.get_mut(place.pack).zip(batch.packs.get(place.pack)) {
+            Some((Some(pack), _)) => pack,
+            Some((slot, packed)) => slot.insert((writer.add_text_pack(packed)?, false)),
+            None => {
+                return Err(Error::StoredText(format!(
+                    "{}: its text's pack is not in its batch",
+                    p.document.origin
+                )))
+            }
         };
         let recorded = writer.record_document(
             &p.document,
             &p.hash,
-            packed_text,
+            TextAt::Pack {
+                pack_id: *pack_id,
+                start: place.start,
+                end: place.end,
+            },
             &extraction.claims,
             &extraction.unresolved,
         )?;
         if recorded.new {
+            *used = true;
             summary.documents_new += 1;
             summary.claims += recorded.claims;
             summary.events_created += recorded.events_created;
@@ -210,6 +292,9 @@ fn write_chunk(
         } else {
             summary.documents_known += 1;
         }
+    }
+    for (pack_id, _) in stored.into_iter().flatten().filter(|(_, used)| !used) {
+        writer.remove_text_pack(pack_id)?;
     }
     Ok(())
 }
@@ -242,10 +327,10 @@ pub fn ingest_file(
         let preparing = scope.spawn(move || prepare_all(chunks, gazetteer, index, to_writer));
         let written = (|| -> Result<()> {
             for batch in &batches {
-                let batch = batch?;
+                let mut batch = batch?;
                 summary.records_skipped += batch.skipped.len();
-                skipped.extend(batch.skipped);
-                write_chunk(&mut writer, &batch.prepared, &mut summary)?;
+                skipped.append(&mut batch.skipped);
+                write_chunk(&mut writer, &batch, &mut summary)?;
             }
             Ok(())
         })();

@@ -278,3 +278,120 @@ fn unknown_treaty_titles_are_listed_for_the_user_to_add() {
         serde_json::json!([])
     );
 }
+
+/// `n` JSON Lines articles of about 9 KB, each with a text of its own (with accents, so a
+/// text's place in its pack is a byte range, not a character count).
+fn numbered_articles(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            let text = format!(
+                "Talks in Montevideo, day {i}.\n\nChile ratified the Paris Agreement on {} May 2016, \
+                 São Tomé officials recalled at meeting {i}.\n\n{}\n\n",
+                i % 28 + 1,
+                "The delegations met again to discuss trade. ".repeat(200)
+            );
+            let line = serde_json::json!({
+                "url": format!("https://news.example.org/{i}"),
+                "title": format!("Day {i}"),
+                "published": "2024-05-02",
+                "text": text,
+            });
+            (line.to_string(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_texts_of_one_file_are_packed_together_and_each_reads_back_as_it_came() {
+    let work = Work::new();
+    let articles = numbered_articles(40);
+    // Ten of them known before: a pack holds the new texts only, beside known ones.
+    let known: Vec<&str> = articles[5..15].iter().map(|(l, _)| l.as_str()).collect();
+    let earlier = work.file("earlier.jsonl", known.join("\n") + "\n");
+    work.cmd().arg("ingest").arg(&earlier).assert().success();
+    // All of them again at the end: copies, 30 of them of texts new in this file, which
+    // only the writer knows, so their packs hold no text a source needs.
+    let lines: Vec<&str> = articles
+        .iter()
+        .chain(&articles)
+        .map(|(line, _)| line.as_str())
+        .collect();
+    let jsonl = work.file("news.jsonl", lines.join("\n") + "\n");
+    work.cmd()
+        .arg("ingest")
+        .arg(&jsonl)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("30 new, 50 already known"));
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    assert!(
+        count("SELECT count(*) FROM text_pack") >= 4,
+        "360 KB of text, 64 KiB to a pack"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM text_pack WHERE id NOT IN (SELECT pack_id FROM source_text)"),
+        0,
+        "no pack that holds no source's text"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM source_text"),
+        40,
+        "each article's place in its pack"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM source WHERE kind = 'article' AND length(packed_text) > 0"),
+        0,
+        "no article has a frame of its own"
+    );
+    for (i, (_, text)) in articles.iter().enumerate() {
+        let id: i64 = conn
+            .query_row(
+                "SELECT id FROM source WHERE url = ?1",
+                [format!("https://news.example.org/{i}")],
+                |r| r.get(0),
+            )
+            .expect("source");
+        assert_eq!(
+            &treaty_ledger::ledger::stored_text(&conn, id).expect("text"),
+            text,
+            "article {i}"
+        );
+    }
+    // `sources show` prints one article's text, not its pack's.
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM source WHERE url = 'https://news.example.org/20'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("source");
+    let shown = work.ok(&["sources", "show", &id.to_string()]);
+    assert!(shown.contains("meeting 20."), "{shown}");
+    assert!(
+        !shown.contains("meeting 19.") && !shown.contains("meeting 21."),
+        "{shown}"
+    );
+    let article_citations = "SELECT count(*) FROM citation c JOIN source s ON s.id = c.source_id
+                             WHERE s.kind = 'article'";
+    assert_eq!(count(article_citations), 40, "one claim in each article");
+    // Ingesting the file again changes nothing, and reextract reads every pack.
+    let before = work.dump();
+    work.cmd()
+        .arg("ingest")
+        .arg(&jsonl)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 new, 80 already known"));
+    assert_eq!(before, work.dump());
+    work.cmd()
+        .arg("reextract")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("40 source(s) re-extracted"));
+    assert_eq!(
+        count(article_citations),
+        40,
+        "the same claim from each text"
+    );
+}

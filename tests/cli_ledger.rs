@@ -4,7 +4,7 @@ mod common;
 
 use common::Work;
 use predicates::prelude::*;
-use treaty_ledger::ledger::unpack_text;
+use treaty_ledger::ledger::{pack_text, stored_text, SCHEMA_VERSION};
 
 fn state_code(work: &Work, name: &str) -> String {
     let v = work.json(&["states", "show", name, "--format", "json"]);
@@ -400,7 +400,7 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         .expect("downgrade");
     }
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 7);
+    assert_eq!(v["schema_version"], SCHEMA_VERSION);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
@@ -437,19 +437,40 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
 
 /// Every source's text, read back from its packed form.
 fn source_texts(conn: &rusqlite::Connection) -> Vec<(i64, String)> {
-    let packed: Vec<(i64, Vec<u8>)> = two_columns(conn, "SELECT id, packed_text FROM source");
-    assert!(!packed.is_empty(), "a ledger with sources");
-    packed
-        .into_iter()
-        .map(|(id, p)| (id, unpack_text(id, &p).expect("a packed text")))
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM source ORDER BY id")
+        .expect("sources")
+        .query_map([], |r| r.get(0))
+        .expect("ids")
+        .collect::<rusqlite::Result<_>>()
+        .expect("ids");
+    assert!(!ids.is_empty(), "a ledger with sources");
+    ids.into_iter()
+        .map(|id| (id, stored_text(conn, id).expect("a stored text")))
         .collect()
+}
+
+/// Stores every source's text in a frame of its own, as versions 6 and 7 did, without
+/// the packs of version 8.
+fn store_texts_in_own_frames(conn: &rusqlite::Connection) {
+    for (id, text) in source_texts(conn) {
+        conn.execute(
+            "UPDATE source SET packed_text = ?2 WHERE id = ?1",
+            rusqlite::params![id, pack_text(&text).expect("packed")],
+        )
+        .expect("a frame of its own");
+    }
+    conn.execute_batch("DROP TABLE source_text; DROP TABLE text_pack;")
+        .expect("packs dropped");
 }
 
 /// Stores the sources' texts as versions 1 to 5 did: plain, in the last column, `text`.
 fn store_texts_plain(conn: &rusqlite::Connection) {
+    let texts = source_texts(conn);
+    store_texts_in_own_frames(conn);
     conn.execute_batch("ALTER TABLE source ADD COLUMN text TEXT;")
         .expect("text column");
-    for (id, text) in source_texts(conn) {
+    for (id, text) in texts {
         conn.execute(
             "UPDATE source SET text = ?2 WHERE id = ?1",
             rusqlite::params![id, text],
@@ -546,7 +567,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
     assert_ne!(before, fresh);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 7);
+    assert_eq!(v["schema_version"], SCHEMA_VERSION);
     assert_eq!(v["events"], 1, "the entry survives the migration");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(
@@ -633,7 +654,7 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     drop(conn);
 
     let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], 7);
+    assert_eq!(v["schema_version"], SCHEMA_VERSION);
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(table_instruments(&conn), fresh);
     assert_citations_carry_their_event_state(&conn);
@@ -662,6 +683,100 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     let after = table_instruments(&conn);
     assert_eq!(after.len(), fresh.len() + 1, "{after:?}");
     assert!(after.iter().any(|(i, _)| i == "CETS-216"), "{after:?}");
+}
+
+#[test]
+fn a_version_7_ledger_keeps_its_texts_and_packs_what_it_ingests_next() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    work.cmd()
+        .arg("ingest")
+        .arg(common::repo().join("data/samples"))
+        .assert()
+        .success();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let fresh = schema_objects(&conn);
+    let texts = source_texts(&conn);
+    // Version 7 kept every text in a frame of its own and had no packs.
+    store_texts_in_own_frames(&conn);
+    conn.execute_batch("PRAGMA user_version = 7;")
+        .expect("downgrade");
+    drop(conn);
+
+    let v = work.json(&["init", "--format", "json"]);
+    assert_eq!(v["schema_version"], SCHEMA_VERSION);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
+    assert_eq!(
+        source_texts(&conn),
+        texts,
+        "each text in its own frame still"
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM source_text"), 0);
+    let jsonl = work.file(
+        "news.jsonl",
+        "{\"text\": \"Chile ratified the Paris Agreement on 10 February 2017.\"}\n\
+         {\"text\": \"Peru signed the Paris Agreement on 22 April 2016.\"}\n",
+    );
+    work.cmd().arg("ingest").arg(&jsonl).assert().success();
+    assert_eq!(count(&conn, "SELECT count(*) FROM text_pack"), 1);
+    let packed: Vec<(i64, i64)> = two_columns(&conn, "SELECT source_id, pack_id FROM source_text");
+    assert_eq!(packed.len(), 2, "the new articles, packed together");
+    let shown = work.ok(&["sources", "show", &packed[1].0.to_string()]);
+    assert!(
+        shown.contains("Peru signed") && !shown.contains("Chile"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_damaged_pack_is_an_error_naming_the_source_read() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    let jsonl = work.file(
+        "news.jsonl",
+        "{\"text\": \"Chile ratified the Paris Agreement on 10 February 2017.\"}\n",
+    );
+    work.cmd().arg("ingest").arg(&jsonl).assert().success();
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let (id, pack): (i64, i64) = conn
+        .query_row("SELECT source_id, pack_id FROM source_text", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("a packed text");
+    assert!(work
+        .ok(&["sources", "show", &id.to_string()])
+        .contains("Chile"));
+    conn.execute(
+        "UPDATE text_pack SET packed = substr(packed, 1, length(packed) - 1) WHERE id = ?1",
+        [pack],
+    )
+    .expect("damage");
+    work.cmd()
+        .args(["sources", "show", &id.to_string()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "source {id} (in pack {pack})"
+        )));
+    // A place beyond its pack's text is named too.
+    conn.execute(
+        "UPDATE source_text SET text_end = 100000 WHERE source_id = ?1",
+        [id],
+    )
+    .expect("misplace");
+    conn.execute(
+        "UPDATE text_pack SET packed = ?2 WHERE id = ?1",
+        rusqlite::params![pack, pack_text("Chile").expect("packed")],
+    )
+    .expect("repack");
+    work.cmd()
+        .args(["sources", "show", &id.to_string()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bytes 0 to 100000 are not a text within the pack's 5",
+        ));
 }
 
 #[test]

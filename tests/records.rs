@@ -7,7 +7,7 @@ use common::{repo, Work};
 use predicates::prelude::*;
 use serde_json::Value;
 use treaty_ledger::document::content_hash;
-use treaty_ledger::ledger::{pack_text, unpack_text, Ledger};
+use treaty_ledger::ledger::{pack_text, stored_text, Ledger, TextAt};
 use treaty_ledger::model::{Action, Claim, DateBasis, Document, LedgerDate, Span, Stage};
 
 fn fixture(name: &str) -> String {
@@ -56,7 +56,7 @@ fn article(work: &Work, text: &str, published: &str, claims: &[(&str, &str, Acti
         .record_document(
             &doc,
             &content_hash(text),
-            &pack_text(text).expect("packed"),
+            TextAt::Own(&pack_text(text).expect("packed")),
             &claims,
             &[],
         )
@@ -603,15 +603,15 @@ fn a_table_from_stdin_with_a_bom_and_crlf_quotes_its_rows_without_the_cr() {
     );
     assert_eq!(c["title"], "Chart,\nof signatures");
     let conn = rusqlite::Connection::open(&work.db).expect("open");
-    let (id, packed, start, end): (i64, Vec<u8>, usize, usize) = conn
+    let (id, start, end): (i64, usize, usize) = conn
         .query_row(
-            "SELECT s.id, s.packed_text, c.span_start, c.span_end FROM citation c
+            "SELECT s.id, c.span_start, c.span_end FROM citation c
              JOIN source s ON s.id = c.source_id WHERE c.quote LIKE 'AZE,%'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("citation");
-    let text = unpack_text(id, &packed).expect("text");
+    let text = stored_text(&conn, id).expect("text");
     assert_eq!(
         text,
         "state,instrument,action,date,source_title,as_of\n\

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use common::Work;
 use predicates::prelude::*;
 use scraper::{Html, Selector};
-use treaty_ledger::ledger::{pack_text, Ledger};
+use treaty_ledger::ledger::{pack_text, Ledger, TextAt};
 use treaty_ledger::model::{Claim, DateBasis, Document, LedgerDate, Span, UnresolvedMention};
 
 fn fixtures() -> PathBuf {
@@ -208,7 +208,7 @@ fn build_ledger(work: &Work) {
             .record_document(
                 &doc,
                 &hash,
-                &pack_text(&text).expect("packed"),
+                TextAt::Own(&pack_text(&text).expect("packed")),
                 &claims,
                 &unresolved,
             )

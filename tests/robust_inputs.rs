@@ -491,15 +491,15 @@ fn bom_and_crlf_copies_of_an_article_are_the_same_source() {
     assert_eq!(after, work.dump());
     // The stored text is the CRLF copy without its BOM, and the citation quotes it exactly.
     let conn = rusqlite::Connection::open(&work.db).expect("open");
-    let (id, packed, start, end, quote): (i64, Vec<u8>, i64, i64, String) = conn
+    let (id, start, end, quote): (i64, i64, i64, String) = conn
         .query_row(
-            "SELECT s.id, s.packed_text, c.span_start, c.span_end, c.quote FROM citation c
+            "SELECT s.id, c.span_start, c.span_end, c.quote FROM citation c
              JOIN source s ON s.id = c.source_id WHERE s.origin LIKE '%crlf.txt'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .expect("citation");
-    let text = treaty_ledger::ledger::unpack_text(id, &packed).expect("text");
+    let text = treaty_ledger::ledger::stored_text(&conn, id).expect("text");
     assert_eq!(text, &crlf["\u{feff}".len()..]);
     assert_eq!(&text[start as usize..end as usize], quote);
     assert_eq!(quote, CHL);
@@ -751,14 +751,14 @@ fn hostile_strings_are_stored_and_shown_back_exactly() {
     // And the stored texts are the texts given.
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     for (i, h) in HOSTILE.iter().enumerate() {
-        let (id, packed): (i64, Vec<u8>) = conn
+        let id: i64 = conn
             .query_row(
-                "SELECT id, packed_text FROM source WHERE title = ?1",
+                "SELECT id FROM source WHERE title = ?1",
                 [format!("{h} title {i}")],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.get(0),
             )
             .expect("source");
-        let text = treaty_ledger::ledger::unpack_text(id, &packed).expect("text");
+        let text = treaty_ledger::ledger::stored_text(&conn, id).expect("text");
         assert_eq!(
             text,
             format!(

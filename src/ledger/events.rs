@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
+use super::packed::{TextReader, STORED_TEXT_COLUMNS, STORED_TEXT_JOINS};
 use super::{opt, Ledger};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -150,12 +151,25 @@ pub struct SourceMeta<'a> {
     pub publisher: Option<&'a str>,
     pub author: Option<&'a str>,
     pub published: Option<String>,
-    /// The text in its stored form ([`super::pack_text`]).
-    pub packed_text: &'a [u8],
+    /// Where its text is stored.
+    pub text: TextAt<'a>,
+}
+
+/// Where a source's text is stored.
+#[derive(Debug, Clone, Copy)]
+pub enum TextAt<'a> {
+    /// In a frame of its own ([`super::pack_text`]).
+    Own(&'a [u8]),
+    /// In pack `pack_id` ([`Writer::add_text_pack`]), bytes `start..end` of it unpacked.
+    Pack {
+        pack_id: i64,
+        start: usize,
+        end: usize,
+    },
 }
 
 impl<'a> SourceMeta<'a> {
-    pub fn article(doc: &'a Document, hash: &'a str, packed_text: &'a [u8]) -> Self {
+    pub fn article(doc: &'a Document, hash: &'a str, text: TextAt<'a>) -> Self {
         SourceMeta {
             kind: SourceKind::Article,
             hash,
@@ -166,7 +180,7 @@ impl<'a> SourceMeta<'a> {
             publisher: doc.publisher.as_deref(),
             author: doc.author.as_deref(),
             published: doc.published.map(|d| d.to_string()),
-            packed_text,
+            text,
         }
     }
 }
@@ -191,6 +205,10 @@ pub(super) fn write_source(
     claims: &[Claim],
     unresolved: &[UnresolvedMention],
 ) -> Result<Recorded> {
+    let own_frame: &[u8] = match source.text {
+        TextAt::Own(packed) => packed,
+        TextAt::Pack { .. } => &[],
+    };
     // No RETURNING: SQLite gathers what it returns in a temporary table, set up and torn
     // down for every row, which cost more than the insert itself.
     let added = tx
@@ -209,7 +227,7 @@ pub(super) fn write_source(
             source.publisher,
             source.author,
             source.published,
-            source.packed_text
+            own_frame
         ])?;
     if added == 0 {
         let id = tx
@@ -221,6 +239,18 @@ pub(super) fn write_source(
         });
     }
     let source_id = tx.last_insert_rowid();
+    if let TextAt::Pack {
+        pack_id,
+        start,
+        end,
+    } = source.text
+    {
+        tx.prepare_cached(
+            "INSERT INTO source_text (source_id, pack_id, text_start, text_end)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![source_id, pack_id, start as i64, end as i64])?;
+    }
     insert_claims(tx, source_id, claims, unresolved)
 }
 
@@ -326,21 +356,37 @@ impl Writer<'_> {
         write_source(&self.tx, source, claims, unresolved)
     }
 
-    /// Records an article, its text packed ([`super::pack_text`]), with what extraction
-    /// found in it.
+    /// Records an article, its text stored at `text`, with what extraction found in it.
     pub fn record_document(
         &mut self,
         doc: &Document,
         hash: &str,
-        packed_text: &[u8],
+        text: TextAt,
         claims: &[Claim],
         unresolved: &[UnresolvedMention],
     ) -> Result<Recorded> {
-        self.record_source(
-            &SourceMeta::article(doc, hash, packed_text),
-            claims,
-            unresolved,
-        )
+        self.record_source(&SourceMeta::article(doc, hash, text), claims, unresolved)
+    }
+
+    /// Stores a frame of texts packed together ([`super::pack_texts`]); the sources
+    /// recorded with [`TextAt::Pack`] of its id find their texts in it.
+    pub fn add_text_pack(&mut self, packed: &[u8]) -> Result<i64> {
+        self.tx
+            .prepare_cached("INSERT INTO text_pack (packed) VALUES (?1)")?
+            .execute([packed])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Removes a pack that no source's text turned out to be in (each of its documents was
+    /// known already, as a second copy of one earlier in the same file).
+    pub fn remove_text_pack(&mut self, pack_id: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "DELETE FROM text_pack WHERE id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM source_text WHERE pack_id = ?1)",
+            )?
+            .execute([pack_id])?;
+        Ok(())
     }
 
     /// Replaces what an extractor found in a stored source (`reextract`): its citations and
@@ -435,25 +481,27 @@ impl Ledger {
 
     /// The stored articles, as documents again (for `reextract`), by id.
     pub fn articles(&self) -> Result<Vec<(i64, Document)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, origin, format, packed_text, title, url, publisher, author, published
-             FROM source WHERE kind = 'article' ORDER BY id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT s.id, s.origin, s.format, s.title, s.url, s.publisher, s.author, s.published,
+                    {STORED_TEXT_COLUMNS}
+             FROM source s {STORED_TEXT_JOINS} WHERE s.kind = 'article' ORDER BY s.id"
+        ))?;
         let mut rows = stmt.query([])?;
+        let mut texts = TextReader::default();
         let mut articles = Vec::new();
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            let published: Option<String> = r.get(8)?;
+            let published: Option<String> = r.get(7)?;
             articles.push((
                 id,
                 Document {
                     origin: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
                     format: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    text: super::unpack_text(id, &r.get::<_, Vec<u8>>(3)?)?,
-                    title: r.get(4)?,
-                    url: r.get(5)?,
-                    publisher: r.get(6)?,
-                    author: r.get(7)?,
+                    text: texts.read(id, r, 8)?,
+                    title: r.get(3)?,
+                    url: r.get(4)?,
+                    publisher: r.get(5)?,
+                    author: r.get(6)?,
                     published: published.and_then(|p| p.parse().ok()),
                 },
             ));
@@ -505,7 +553,7 @@ impl Ledger {
             publisher: opt(&entry.publisher),
             author: None,
             published: entry.published.clone(),
-            packed_text: &super::pack_text(quote)?,
+            text: TextAt::Own(&super::pack_text(quote)?),
         };
         let mut writer = self.writer()?;
         let recorded = writer.record_source(&source, &[claim], &[])?;

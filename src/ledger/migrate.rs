@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::reference;
 
 /// The schema every ledger is migrated to.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// The whole current schema, applied to a new ledger.
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -71,6 +71,12 @@ const MIGRATIONS: &[Step] = &[
         objects: &["instrument_names"],
         then: "DELETE FROM instrument_name WHERE kind = 'title'
                AND name = (SELECT title FROM instrument WHERE id = instrument_id);",
+    },
+    // 8: an ingest packs the texts of articles side by side together, 16 to a frame
+    // (`text_pack`, `source_text`); the texts stored before keep their own frames.
+    Step::Create {
+        objects: &["text_pack", "source_text"],
+        then: "",
     },
 ];
 

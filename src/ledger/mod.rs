@@ -21,10 +21,12 @@ use crate::error::{Error, Result};
 pub use catalogue::{ImportCounts, InstrumentImport, LedgerSummary};
 pub use events::{
     CitationEntry, EventEntry, EventFilter, ManualEntry, Recorded, SourceIndex, SourceMeta,
-    Support, Writer,
+    Support, TextAt, Writer,
 };
 pub use migrate::SCHEMA_VERSION;
-pub use packed::{pack_text, unpack_text};
+pub use packed::{
+    pack_groups, pack_text, pack_texts, stored_text, unpack_text, TextPack, PACK_BYTES,
+};
 pub use records::{RecordImport, StatusTableImport, SHIPPED_UNTC_AS_OF};
 pub use sources::{
     Conflict, ConflictEvent, MentionSource, SourceCitation, SourceEntry, SourceMention, SourceText,

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::catalogue::suggest_states;
-use super::events::{write_source, SourceMeta};
+use super::events::{write_source, SourceMeta, TextAt};
 use super::staging::{self, StagedAct, Staging};
 use super::{BulkTransaction, Ledger};
 use crate::error::{Error, Problem, Result};
@@ -329,7 +329,7 @@ impl TableWriter {
                 publisher: source.publisher,
                 author: None,
                 published: Some(source.published.to_string()),
-                packed_text: &super::pack_text(&source.text)?,
+                text: TextAt::Own(&super::pack_text(&source.text)?),
             };
             let recorded = write_source(conn, &meta, &[], &[])?;
             counts.records += group.rows;
@@ -615,17 +615,17 @@ mod tests {
         let mut stmt = ledger
             .conn
             .prepare(
-                "SELECT s.id, s.packed_text, c.span_start, c.span_end, c.quote FROM citation c
+                "SELECT s.id, c.span_start, c.span_end, c.quote FROM citation c
                  JOIN source s ON s.id = c.source_id",
             )
             .expect("citations");
         let mut cited = stmt.query([]).expect("rows");
         let mut count = 0;
         while let Some(r) = cited.next().expect("row") {
-            let packed: Vec<u8> = r.get(1).expect("packed text");
-            let text = crate::ledger::unpack_text(r.get(0).expect("id"), &packed).expect("text");
-            let (start, end): (i64, i64) = (r.get(2).expect("start"), r.get(3).expect("end"));
-            let quote: String = r.get(4).expect("quote");
+            let text =
+                crate::ledger::stored_text(&ledger.conn, r.get(0).expect("id")).expect("text");
+            let (start, end): (i64, i64) = (r.get(1).expect("start"), r.get(2).expect("end"));
+            let quote: String = r.get(3).expect("quote");
             assert_eq!(&text[start as usize..end as usize], quote);
             assert!(!quote.contains('\r') && !quote.ends_with('\n'), "{quote:?}");
             let line_of_file = quote.replace('\n', "\r\n") + "\r\n";

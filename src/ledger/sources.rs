@@ -2,9 +2,10 @@
 //! text with its citations, unresolved instrument mentions, and conflicting dates.
 //! Not for rendering: callers get plain structs and lay them out themselves.
 
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::Row;
 use serde::Serialize;
 
+use super::packed::{TextReader, STORED_TEXT_COLUMNS, STORED_TEXT_JOINS};
 use super::Ledger;
 use crate::error::Result;
 use crate::model::{Action, LedgerDate, SourceKind, Span, Stage};
@@ -151,18 +152,18 @@ impl Ledger {
     /// One source with its text, its citations (by position in the text) and its
     /// unresolved mentions; `None` when there is no source with this id.
     pub fn source(&self, id: i64) -> Result<Option<SourceText>> {
-        let found = self
-            .conn
-            .query_row(
-                &format!("SELECT {SOURCE_COLUMNS}, s.packed_text FROM source s WHERE s.id = ?1"),
-                [id],
-                |r| Ok((source_from_row(r)?, r.get::<_, Vec<u8>>(8)?)),
-            )
-            .optional()?;
-        let Some((source, packed)) = found else {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SOURCE_COLUMNS}, {STORED_TEXT_COLUMNS}
+             FROM source s {STORED_TEXT_JOINS} WHERE s.id = ?1"
+        ))?;
+        let mut rows = stmt.query([id])?;
+        let Some(row) = rows.next()? else {
             return Ok(None);
         };
-        let text = super::unpack_text(id, &packed)?;
+        let source = source_from_row(row)?;
+        let text = TextReader::default().read(id, row, 8)?;
+        drop(rows);
+        drop(stmt);
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.event_id, e.state, e.instrument_id, e.action, e.stage, e.date,
                     c.span_start, c.span_end, c.quote, c.highlights

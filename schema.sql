@@ -77,10 +77,10 @@ CREATE TABLE IF NOT EXISTS source (
                                              -- empty for a text in a pack (source_text)
 );
 
--- The texts of articles ingested side by side, packed together (since version 8): up to 16
--- texts, one after another, in one zstd frame, which `zstd -d` reads whole. zstd builds its
--- tables once for the lot and finds what the articles share, where a frame of its own for
--- each 3 KB article spent a third of its packing building tables.
+-- The texts of articles ingested side by side, packed together (since version 8): 64 KiB
+-- of text, one after another, in one zstd frame, which `zstd -d` reads whole. zstd builds
+-- its tables once for the lot and finds what the articles share, where a frame of its own
+-- for each 3 KB article spent a third of its packing building tables.
 CREATE TABLE IF NOT EXISTS text_pack (
     id     INTEGER PRIMARY KEY,
     packed BLOB NOT NULL

@@ -685,6 +685,21 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     assert!(after.iter().any(|(i, _)| i == "CETS-216"), "{after:?}");
 }
 
+/// `source`'s definition as version 7 had it: the comment on `packed_text` before packs.
+fn version_7_source(source: &str) -> String {
+    let comment = source
+        .find("-- the normalised text, zstd")
+        .and_then(|at| source[at..].find("\n)").map(|len| at..at + len));
+    match comment {
+        Some(range) => format!(
+            "{}-- the normalised text, zstd; since version 6{}",
+            &source[..range.start],
+            &source[range.end..]
+        ),
+        None => source.to_string(),
+    }
+}
+
 #[test]
 fn a_version_7_ledger_keeps_its_texts_and_packs_what_it_ingests_next() {
     let work = Work::new();
@@ -696,17 +711,46 @@ fn a_version_7_ledger_keeps_its_texts_and_packs_what_it_ingests_next() {
         .success();
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     let fresh = schema_objects(&conn);
+    let fresh_tables = table_definitions(&conn);
     let texts = source_texts(&conn);
-    // Version 7 kept every text in a frame of its own and had no packs.
+    // Version 7 kept every text in a frame of its own and had no packs, and its definition
+    // of `source` said nothing of them.
     store_texts_in_own_frames(&conn);
-    conn.execute_batch("PRAGMA user_version = 7;")
-        .expect("downgrade");
+    let source: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'source'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("source definition");
+    let v7_source = version_7_source(&source);
+    assert_ne!(v7_source, source, "the comment of version 8");
+    let version: i64 = conn
+        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .expect("schema version");
+    conn.execute_batch("PRAGMA writable_schema = ON;")
+        .expect("writable");
+    conn.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE name = 'source'",
+        [&v7_source],
+    )
+    .expect("version 7 definition");
+    conn.execute_batch(&format!(
+        "PRAGMA schema_version = {}; PRAGMA writable_schema = OFF; PRAGMA user_version = 7;",
+        version + 1
+    ))
+    .expect("downgrade");
     drop(conn);
 
     let v = work.json(&["init", "--format", "json"]);
     assert_eq!(v["schema_version"], SCHEMA_VERSION);
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
+    assert_eq!(
+        table_definitions(&conn),
+        fresh_tables,
+        "as a new ledger defines them"
+    );
     assert_eq!(
         source_texts(&conn),
         texts,

@@ -72,13 +72,17 @@ const MIGRATIONS: &[Step] = &[
         then: "DELETE FROM instrument_name WHERE kind = 'title'
                AND name = (SELECT title FROM instrument WHERE id = instrument_id);",
     },
-    // 8: an ingest packs the texts of articles side by side together, 16 to a frame
+    // 8: an ingest packs the texts of articles side by side together, 64 KiB to a frame
     // (`text_pack`, `source_text`); the texts stored before keep their own frames.
-    Step::Create {
-        objects: &["text_pack", "source_text"],
-        then: "",
-    },
+    Step::Run(texts_packed_together),
 ];
+
+/// Version 8: the tables of packed texts, and the current definition of `source`, whose
+/// comment says which sources have an empty `packed_text` (the same columns and checks).
+fn texts_packed_together(tx: &Transaction) -> Result<()> {
+    create_objects(tx, &["text_pack", "source_text"])?;
+    redefine_tables(tx, &["source"])
+}
 
 /// Sources packed per statement of the version 6 step, so that a large ledger is never
 /// read into memory whole.

@@ -57,20 +57,19 @@ impl IngestSummary {
 }
 
 /// One document with its identity and, unless the ledger knows it already, what
-/// extraction found and where its text lies in the packs of its batch.
+/// extraction found and where its text lies in its group's pack: bytes `start..end` of it
+/// unpacked.
 struct Prepared {
     document: Document,
     hash: String,
-    extraction: Option<(Extraction, InPack)>,
+    extraction: Option<(Extraction, (usize, usize))>,
 }
 
-/// Where a prepared document's text lies: in pack `pack` of its batch, bytes `start..end`
-/// of it unpacked.
-#[derive(Debug, Clone, Copy)]
-struct InPack {
-    pack: usize,
-    start: usize,
-    end: usize,
+/// Documents read side by side whose new texts share one frame ([`pack_groups`]); the
+/// frame is `None` when every one of them is known.
+struct PackedGroup {
+    prepared: Vec<Prepared>,
+    packed: Option<Vec<u8>>,
 }
 
 /// A chunk of documents as read, each with its hash, and the malformed records skipped on
@@ -80,11 +79,10 @@ struct ReadChunk {
     skipped: Vec<Problem>,
 }
 
-/// A chunk of documents ready to write, the texts of the new ones packed ([`pack_texts`]),
-/// with the malformed records skipped on the way.
+/// A chunk of documents ready to write, in groups that share a pack, with the malformed
+/// records skipped on the way.
 struct Batch {
-    prepared: Vec<Prepared>,
-    packs: Vec<Vec<u8>>,
+    groups: Vec<PackedGroup>,
     skipped: Vec<Problem>,
 }
 
@@ -99,7 +97,7 @@ fn prepare_chunk(
     gazetteer: &Gazetteer,
     index: Option<&SourceIndex>,
     hashed: Vec<(Document, String)>,
-) -> Result<(Vec<Prepared>, Vec<Vec<u8>>)> {
+) -> Result<Vec<PackedGroup>> {
     let identified = hashed
         .into_iter()
         .map(|(d, h)| {
@@ -121,7 +119,7 @@ fn prepare_chunk(
         .into_iter()
         .map(|group| documents.by_ref().take(group.len()).collect())
         .collect();
-    let groups = grouped
+    grouped
         .into_par_iter()
         .map(|group| {
             let new: Vec<&str> = group
@@ -144,17 +142,12 @@ fn prepare_chunk(
                     let extraction = match known {
                         true => None,
                         false => {
-                            let (start, end) = places.next().ok_or_else(|| {
+                            let place = places.next().ok_or_else(|| {
                                 Error::StoredText(format!(
                                     "{}: no place in its pack",
                                     document.origin
                                 ))
                             })?;
-                            let place = InPack {
-                                pack: 0,
-                                start,
-                                end,
-                            };
                             Some((extract(&document, gazetteer), place))
                         }
                     };
@@ -165,21 +158,9 @@ fn prepare_chunk(
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok((prepared, packed))
+            Ok(PackedGroup { prepared, packed })
         })
-        .collect::<Result<Vec<_>>>()?;
-    let mut prepared = Vec::with_capacity(groups.iter().map(|(g, _)| g.len()).sum());
-    let mut packs = Vec::new();
-    for (mut group, packed) in groups {
-        if let Some(packed) = packed {
-            for (_, place) in group.iter_mut().filter_map(|p| p.extraction.as_mut()) {
-                place.pack = packs.len();
-            }
-            packs.push(packed);
-        }
-        prepared.append(&mut group);
-    }
-    Ok((prepared, packs))
+        .collect()
 }
 
 /// Reads the documents a chunk at a time, hashes them (in parallel) and sends each chunk
@@ -238,10 +219,8 @@ fn prepare_all(
 ) {
     for chunk in chunks {
         let batch = chunk.and_then(|read| {
-            let (prepared, packs) = prepare_chunk(gazetteer, index.as_ref(), read.hashed)?;
             Ok(Batch {
-                prepared,
-                packs,
+                groups: prepare_chunk(gazetteer, index.as_ref(), read.hashed)?,
                 skipped: read.skipped,
             })
         });
@@ -252,49 +231,54 @@ fn prepare_all(
     }
 }
 
-/// Records the documents of a batch, storing each pack before the first of its texts.
+/// Records the documents of a batch, storing each group's pack before the first of its
+/// texts. A pack whose every document turns out to be known (a copy of one earlier in
+/// the same file) goes again.
 fn write_chunk(writer: &mut Writer, batch: &Batch, summary: &mut IngestSummary) -> Result<()> {
-    // Each pack's id once stored, and whether a new source's text is in it.
-    let mut stored: Vec<Option<(i64, bool)>> = vec![None; batch.packs.len()];
-    for p in &batch.prepared {
-        summary.documents_read += 1;
-        let Some((extraction, place)) = &p.extraction else {
-            summary.documents_known += 1;
-            continue;
-        };
-        let (pack_id, used) = match stored.get_mut(place.pack).zip(batch.packs.get(place.pack)) {
-            Some((Some(pack), _)) => pack,
-            Some((slot, packed)) => slot.insert((writer.add_text_pack(packed)?, false)),
-            None => {
-                return Err(Error::StoredText(format!(
-                    "{}: its text's pack is not in its batch",
-                    p.document.origin
-                )))
-            }
-        };
-        let recorded = writer.record_document(
-            &p.document,
-            &p.hash,
-            TextAt::Pack {
+    for group in &batch.groups {
+        // The pack's id once stored, and whether a new source's text is in it.
+        let mut stored: Option<(i64, bool)> = None;
+        for p in &group.prepared {
+            summary.documents_read += 1;
+            let Some((extraction, (start, end))) = &p.extraction else {
+                summary.documents_known += 1;
+                continue;
+            };
+            let (pack_id, used) = match (&mut stored, &group.packed) {
+                (Some(pack), _) => pack,
+                (None, Some(packed)) => stored.insert((writer.add_text_pack(packed)?, false)),
+                (None, None) => {
+                    return Err(Error::StoredText(format!(
+                        "{}: its text's pack is not in its batch",
+                        p.document.origin
+                    )))
+                }
+            };
+            let text = TextAt::Pack {
                 pack_id: *pack_id,
-                start: place.start,
-                end: place.end,
-            },
-            &extraction.claims,
-            &extraction.unresolved,
-        )?;
-        if recorded.new {
-            *used = true;
-            summary.documents_new += 1;
-            summary.claims += recorded.claims;
-            summary.events_created += recorded.events_created;
-            summary.events_corroborated += recorded.events_corroborated;
-        } else {
-            summary.documents_known += 1;
+                start: *start,
+                end: *end,
+            };
+            let recorded = writer.record_document(
+                &p.document,
+                &p.hash,
+                text,
+                &extraction.claims,
+                &extraction.unresolved,
+            )?;
+            if recorded.new {
+                *used = true;
+                summary.documents_new += 1;
+                summary.claims += recorded.claims;
+                summary.events_created += recorded.events_created;
+                summary.events_corroborated += recorded.events_corroborated;
+            } else {
+                summary.documents_known += 1;
+            }
         }
-    }
-    for (pack_id, _) in stored.into_iter().flatten().filter(|(_, used)| !used) {
-        writer.remove_text_pack(pack_id)?;
+        if let Some((pack_id, false)) = stored {
+            writer.remove_text_pack(pack_id)?;
+        }
     }
     Ok(())
 }

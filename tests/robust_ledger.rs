@@ -6,6 +6,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -41,6 +42,25 @@ fn ingest(db: &Path, paths: &[&Path]) -> Output {
         .expect("run ingest");
     check_ok(&out);
     out
+}
+
+/// Starts a process for each argument list at once, then waits for each: all must succeed
+/// without a panic or a lock error.
+fn run_at_once(db: &Path, runs: &[Vec<&OsStr>]) {
+    let started: Vec<_> = runs
+        .iter()
+        .map(|args| {
+            command(db)
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for run in started {
+        check_ok(&run.wait_with_output().expect("run"));
+    }
 }
 
 fn check_ok(out: &Output) {
@@ -362,22 +382,11 @@ fn two_writers_and_a_reader_at_once_lose_nothing() {
             (reads, non_empty)
         })
     };
-    let writers: Vec<_> = [&a, &b]
+    let writers: Vec<Vec<&OsStr>> = [&a, &b]
         .iter()
-        .map(|dir| {
-            command(&db)
-                .arg("ingest")
-                .arg(dir)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn writer")
-        })
+        .map(|dir| vec![OsStr::new("ingest"), dir.as_os_str()])
         .collect();
-    for w in writers {
-        let out = w.wait_with_output().expect("writer");
-        check_ok(&out);
-    }
+    run_at_once(&db, &writers);
     stop.store(true, Ordering::SeqCst);
     let (reads, non_empty) = reader.join().expect("reader thread");
     eprintln!("{reads} listings during the writes, {non_empty} with news entries");
@@ -401,7 +410,7 @@ fn processes_opening_a_new_ledger_at_once_all_get_it() {
     let work = Work::new();
     for round in 0..20 {
         let db = work.dir.path().join(format!("new-{round}.db"));
-        let runs: Vec<_> = [
+        let runs: Vec<Vec<&OsStr>> = [
             &["init"][..],
             &["init", "--no-records"],
             &["list", "--state", "NOR"],
@@ -409,18 +418,9 @@ fn processes_opening_a_new_ledger_at_once_all_get_it() {
         .iter()
         .cycle()
         .take(6)
-        .map(|args| {
-            command(&db)
-                .args(*args)
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        })
+        .map(|args| args.iter().map(OsStr::new).collect())
         .collect();
-        for run in runs {
-            check_ok(&run.wait_with_output().expect("run"));
-        }
+        run_at_once(&db, &runs);
         integrity(&db);
     }
 }

@@ -77,7 +77,8 @@ const OPENERS: &[&str] = &[
 /// Words with their byte spans (letters, digits, hyphens, apostrophes, plus signs).
 fn tokens(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    // Room for a word every four bytes, more than prose has, so the list never grows.
+    let mut out = Vec::with_capacity(text.len() / 4 + 1);
     let mut start: Option<usize> = None;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {

@@ -742,3 +742,26 @@ fn a_json_line_of_the_wrong_shape_says_what_it_holds() {
     assert_eq!(doc.text, "café \"x\"");
     assert_eq!((doc.url, doc.title), (None, None));
 }
+
+/// A field's name is read as JSON writes it (escapes too); a field named twice keeps its
+/// last value; fields the tool does not read may hold anything.
+#[test]
+fn a_json_line_names_its_fields_as_json_does() {
+    let doc = |line: &str| {
+        read_jsonl("f.jsonl", line.as_bytes())
+            .next()
+            .expect("a line")
+            .expect("a document")
+    };
+    let escaped = doc(r#"{"te\u0078t": "Escaped.", "\u0075rl": "https://a.example/1"}"#);
+    assert_eq!(escaped.text, "Escaped.");
+    assert_eq!(escaped.url.as_deref(), Some("https://a.example/1"));
+    let twice = doc(r#"{"text": "First.", "title": "T", "text": "Last."}"#);
+    assert_eq!(
+        (twice.text.as_str(), twice.title.as_deref()),
+        ("Last.", Some("T"))
+    );
+    let others =
+        doc(r#"{"id": 7, "tags": ["a", {"b": null}], "text": "Kept.", "extra": {"text": 1}}"#);
+    assert_eq!(others.text, "Kept.");
+}

@@ -3,10 +3,11 @@
 //! of any size is never held whole; a bad line is one `Err` in the stream, naming
 //! `FILE:LINE` and the field.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::BufRead;
 
 use rayon::prelude::*;
+use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{parse_published, prefix, Documents, Format, Reader};
@@ -137,13 +138,13 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
     })?;
     let text = text.strip_prefix(super::BOM).unwrap_or(text);
     // The fields as they are written: only those read are parsed, strings straight into
-    // their `String`, the rest never copied.
-    let object: HashMap<String, &RawValue> = match serde_json::from_str(text) {
-        Ok(object) => object,
+    // their `String`; the rest, and every key, are never copied.
+    let fields: Fields = match serde_json::from_str(text) {
+        Ok(fields) => fields,
         Err(_) => return Err(problem(None, not_an_object(text))),
     };
     let field = |name: &str| -> Result<Option<String>, Problem> {
-        let Some(raw) = object.get(name) else {
+        let Some(raw) = fields.get(name) else {
             return Ok(None);
         };
         let json = raw.get();
@@ -161,7 +162,7 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
         }
     };
     let Some(body) = field("text")? else {
-        let why = if object.contains_key("text") {
+        let why = if fields.get("text").is_some() {
             "is empty"
         } else {
             "is missing (every line needs the article's text)"
@@ -191,6 +192,68 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
         author: trimmed(field("author")?),
         published,
     })
+}
+
+/// The fields of a record that are read.
+const FIELDS: [&str; 6] = ["text", "title", "url", "publisher", "author", "published"];
+
+/// The [`FIELDS`] of a record, each as written (`null` too), in that order; the other
+/// fields are skipped without being copied. A field named twice keeps its last value, as
+/// a map of the whole object would.
+struct Fields<'a>([Option<&'a RawValue>; FIELDS.len()]);
+
+impl<'a> Fields<'a> {
+    fn get(&self, name: &str) -> Option<&'a RawValue> {
+        FIELDS
+            .iter()
+            .position(|f| *f == name)
+            .and_then(|i| self.0[i])
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Object<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Object<'a> {
+            type Value = Fields<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Fields<'a>, M::Error> {
+                let mut fields = Fields([None; FIELDS.len()]);
+                while let Some(FieldName(index)) = map.next_key()? {
+                    let value: &'de RawValue = map.next_value()?;
+                    if let Some(i) = index {
+                        fields.0[i] = Some(value);
+                    }
+                }
+                Ok(fields)
+            }
+        }
+        deserializer.deserialize_map(Object(std::marker::PhantomData))
+    }
+}
+
+/// Which of the [`FIELDS`] a key names, if any, read without copying it (escaped or not).
+struct FieldName(Option<usize>);
+
+impl<'de> Deserialize<'de> for FieldName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Key;
+        impl serde::de::Visitor<'_> for Key {
+            type Value = FieldName;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<FieldName, E> {
+                Ok(FieldName(FIELDS.iter().position(|f| *f == key)))
+            }
+        }
+        deserializer.deserialize_str(Key)
+    }
 }
 
 /// What is wrong with a line that is not a JSON object: bad JSON (where), or JSON of

@@ -761,7 +761,9 @@ fn a_json_line_names_its_fields_as_json_does() {
         (twice.text.as_str(), twice.title.as_deref()),
         ("Last.", Some("T"))
     );
-    let others =
-        doc(r#"{"id": 7, "tags": ["a", {"b": null}], "text": "Kept.", "extra": {"text": 1}}"#);
+    let others = doc(
+        r#"{"id": 7, "tags": ["a", {"b": null}], "text": "Kept.", "extra": {"text": 1}, "title": " Padded\t"}"#,
+    );
     assert_eq!(others.text, "Kept.");
+    assert_eq!(others.title.as_deref(), Some("Padded"), "trimmed");
 }

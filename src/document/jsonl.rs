@@ -181,7 +181,13 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
             )
         })?),
     };
-    let trimmed = |v: Option<String>| v.map(|s| s.trim().to_string());
+    // Most values need no trimming: those are kept, not copied.
+    let trimmed = |v: Option<String>| {
+        v.map(|s| match s.trim() {
+            t if t.len() == s.len() => s,
+            t => t.to_string(),
+        })
+    };
     Ok(Document {
         origin: format!("{origin}:{line}"),
         format: Format::Jsonl.as_str().to_string(),

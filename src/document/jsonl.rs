@@ -208,12 +208,14 @@ const FIELDS: [&str; 6] = ["text", "title", "url", "publisher", "author", "publi
 /// a map of the whole object would.
 struct Fields<'a>([Option<&'a RawValue>; FIELDS.len()]);
 
+/// The place of a field in [`FIELDS`], if the tool reads it.
+fn field_index(name: &str) -> Option<usize> {
+    FIELDS.iter().position(|f| *f == name)
+}
+
 impl<'a> Fields<'a> {
     fn get(&self, name: &str) -> Option<&'a RawValue> {
-        FIELDS
-            .iter()
-            .position(|f| *f == name)
-            .and_then(|i| self.0[i])
+        field_index(name).and_then(|i| self.0[i])
     }
 }
 
@@ -255,7 +257,7 @@ impl<'de> Deserialize<'de> for FieldName {
                 f.write_str("a field name")
             }
             fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<FieldName, E> {
-                Ok(FieldName(FIELDS.iter().position(|f| *f == key)))
+                Ok(FieldName(field_index(key)))
             }
         }
         deserializer.deserialize_str(Key)

@@ -598,7 +598,7 @@ pub fn read_instruments<R: Read + Send>(
 ) -> Result<Vec<Located<Instrument>>> {
     let mut rows = Vec::new();
     for_each_instrument(input, file, ignore_extra, |row| {
-        rows.push(row);
+        rows.push(row.clone());
         Ok(())
     })?;
     Ok(rows)
@@ -647,27 +647,41 @@ impl SeenIds {
 /// Valid rows handed over from the reading thread to the caller's at a time.
 const HANDOVER: usize = 1024;
 
+/// Batches under way between the two threads, each way.
+const BATCHES_AHEAD: usize = 4;
+
 /// Streams an instruments CSV: calls `each` with every valid row as it is read, and ends
 /// with every problem found (`Error::Invalid`), so that a caller writing rows in a
 /// transaction can roll it back. An error from `each` stops the reading.
 ///
 /// The rows are read and validated on a thread of their own, a batch ahead, while `each`
 /// runs on the calling thread (where the caller's transaction is): writing, which takes
-/// two thirds of an import, no longer waits for reading.
+/// two thirds of an import, no longer waits for reading. `each` borrows the rows; a batch
+/// it is done with goes back to the reading thread, which frees its rows and fills it
+/// again: the strings are that thread's allocations, which the writer freed through
+/// another thread's malloc arena, nine strings a row, on the import's busier thread.
 pub fn for_each_instrument<R: Read + Send>(
     input: R,
     file: &str,
     ignore_extra: bool,
-    mut each: impl FnMut(Located<Instrument>) -> Result<()>,
+    mut each: impl FnMut(&Located<Instrument>) -> Result<()>,
 ) -> Result<()> {
-    let (to_caller, batches) = sync_channel::<Vec<Located<Instrument>>>(4);
+    let (to_caller, batches) = sync_channel::<Vec<Located<Instrument>>>(BATCHES_AHEAD);
+    let (to_reader, spent) = sync_channel::<Vec<Located<Instrument>>>(BATCHES_AHEAD);
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || {
-            let mut batch = Vec::with_capacity(HANDOVER);
+            let next_batch = || match spent.try_recv() {
+                Ok(mut batch) => {
+                    batch.clear();
+                    batch
+                }
+                Err(_) => Vec::with_capacity(HANDOVER),
+            };
+            let mut batch = next_batch();
             let read = validate_instruments(input, file, ignore_extra, |row| {
                 batch.push(row);
                 if batch.len() == HANDOVER {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(HANDOVER));
+                    let full = std::mem::replace(&mut batch, next_batch());
                     if to_caller.send(full).is_err() {
                         // The caller stopped on an error of its own, which is the one told.
                         return Err(Error::Usage(format!("{file}: reading stopped")));
@@ -682,7 +696,9 @@ pub fn for_each_instrument<R: Read + Send>(
         });
         let mut written = Ok(());
         for batch in &batches {
-            written = batch.into_iter().try_for_each(&mut each);
+            written = batch.iter().try_for_each(&mut each);
+            // Back to the reading thread; once it is done, or has batches enough, freed here.
+            let _ = to_reader.try_send(batch);
             if written.is_err() {
                 break;
             }
@@ -814,12 +830,15 @@ mod tests {
 
     #[test]
     fn rows_come_in_order_and_an_error_of_the_caller_stops_the_reading() {
-        let n = 3 * HANDOVER + 7;
+        // Enough batches for spent ones to come back to the reading thread and be refilled.
+        let n = (2 * BATCHES_AHEAD + 3) * HANDOVER + 7;
         let csv: String = std::iter::once("id,title\n".to_string())
             .chain((0..n).map(|k| format!("T-{k},Treaty {k}\n")))
             .collect();
         let mut lines = Vec::new();
         for_each_instrument(csv.as_bytes(), "t.csv", false, |row| {
+            assert_eq!(row.value.id, format!("T-{}", row.line - 2));
+            assert_eq!(row.value.title, format!("Treaty {}", row.line - 2));
             lines.push(row.line);
             Ok(())
         })

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Statement, Transaction};
 use serde::Serialize;
 
 use super::{opt, BulkTransaction, Ledger};
@@ -83,27 +83,42 @@ fn instrument_from_row(r: &Row) -> rusqlite::Result<Instrument> {
     })
 }
 
-/// Writes instruments and their names; `replace` overwrites existing rows.
+/// Writes instruments and their names; an id already there is left as it is.
 pub(super) fn write_instruments<'a>(
     tx: &Transaction,
     instruments: impl Iterator<Item = &'a Instrument>,
 ) -> Result<()> {
+    let mut writer = InstrumentWriter::new(tx)?;
     for i in instruments {
-        insert_instrument(tx, i)?;
+        writer.insert(i)?;
     }
     Ok(())
 }
 
-/// Inserts an instrument with its names; false (and nothing written) when the id exists.
-fn insert_instrument(conn: &Connection, i: &Instrument) -> Result<bool> {
-    let added = conn
-        .prepare_cached(concat!(
-            "INSERT INTO instrument (",
-            instrument_columns!(),
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (id) DO NOTHING"
-        ))?
-        .execute(params![
+/// The inserts of new instruments, prepared once and held for every row: a million-row
+/// import otherwise looked each statement up in the connection's cache by its SQL text,
+/// twice a row.
+struct InstrumentWriter<'c> {
+    instrument: Statement<'c>,
+    name: Statement<'c>,
+}
+
+impl<'c> InstrumentWriter<'c> {
+    fn new(conn: &'c Connection) -> Result<InstrumentWriter<'c>> {
+        Ok(InstrumentWriter {
+            instrument: conn.prepare(concat!(
+                "INSERT INTO instrument (",
+                instrument_columns!(),
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO NOTHING"
+            ))?,
+            name: conn.prepare(INSERT_NAME)?,
+        })
+    }
+
+    /// Inserts an instrument with its names; false (and nothing written) when the id exists.
+    fn insert(&mut self, i: &Instrument) -> Result<bool> {
+        let added = self.instrument.execute(params![
             i.id,
             i.title,
             opt(&i.short_title),
@@ -113,11 +128,15 @@ fn insert_instrument(conn: &Connection, i: &Instrument) -> Result<bool> {
             opt(&i.in_force),
             opt(&i.url)
         ])?;
-    if added == 1 {
-        insert_names(conn, i)?;
+        if added == 1 {
+            insert_names(&mut self.name, i)?;
+        }
+        Ok(added == 1)
     }
-    Ok(added == 1)
 }
+
+const INSERT_NAME: &str =
+    "INSERT OR IGNORE INTO instrument_name (instrument_id, name, kind) VALUES (?1, ?2, ?3)";
 
 /// Replaces an existing instrument's fields and names.
 fn update_instrument(conn: &Connection, i: &Instrument) -> Result<()> {
@@ -137,16 +156,14 @@ fn update_instrument(conn: &Connection, i: &Instrument) -> Result<()> {
     ])?;
     conn.prepare_cached("DELETE FROM instrument_name WHERE instrument_id = ?1")?
         .execute([&i.id])?;
-    insert_names(conn, i)
+    let mut name = conn.prepare_cached(INSERT_NAME)?;
+    insert_names(&mut name, i)
 }
 
 /// Writes an instrument's other names: its short title and aliases. The title is the
 /// instrument row's own (see `instrument_names` in schema.sql); a name that repeats it is not
 /// written again, as one repeated among the names is written once.
-fn insert_names(conn: &Connection, i: &Instrument) -> Result<()> {
-    let mut name = conn.prepare_cached(
-        "INSERT OR IGNORE INTO instrument_name (instrument_id, name, kind) VALUES (?1, ?2, ?3)",
-    )?;
+fn insert_names(name: &mut Statement, i: &Instrument) -> Result<()> {
     let others = opt(&i.short_title)
         .map(|short| (short, "short_title"))
         .into_iter()
@@ -162,6 +179,8 @@ fn insert_names(conn: &Connection, i: &Instrument) -> Result<()> {
 /// An instrument import under way: one transaction, rows written as they are read. It
 /// commits only if neither the reading nor the writing found a problem.
 pub struct InstrumentImport<'a> {
+    // Before `tx`: its statements are finalised before the transaction ends.
+    writer: InstrumentWriter<'a>,
     tx: BulkTransaction<'a>,
     file: String,
     upsert: bool,
@@ -172,7 +191,7 @@ pub struct InstrumentImport<'a> {
 impl InstrumentImport<'_> {
     /// Writes one valid row. An id already in the ledger is a problem unless `upsert`.
     pub fn add(&mut self, line: u64, new: &Instrument) -> Result<()> {
-        if insert_instrument(&self.tx, new)? {
+        if self.writer.insert(new)? {
             self.counts.inserted += 1;
             return Ok(());
         }
@@ -460,6 +479,7 @@ impl Ledger {
     pub fn import_instruments(&mut self, file: &str, upsert: bool) -> Result<InstrumentImport<'_>> {
         let tx = BulkTransaction::begin(&self.conn)?;
         Ok(InstrumentImport {
+            writer: InstrumentWriter::new(&self.conn)?,
             tx,
             file: file.to_string(),
             upsert,

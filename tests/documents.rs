@@ -378,6 +378,15 @@ fn binary_empty_and_non_utf8_files_each_get_their_message() {
 fn check_text_accepts_text_and_drops_a_bom() {
     assert_eq!(check_text("a", b"hello"), Ok("hello"));
     assert_eq!(check_text("a", "\u{feff}hello".as_bytes()), Ok("hello"));
+    // Files joined or re-saved by tools that each add a mark start with more than one.
+    assert_eq!(
+        check_text("a", "\u{feff}\u{feff}hello\u{feff}".as_bytes()),
+        Ok("hello\u{feff}")
+    );
+    assert_eq!(
+        check_text("a", "\u{feff}\u{feff}".as_bytes()).map_err(|p| p.message),
+        Err("empty file".to_string())
+    );
     assert_eq!(
         check_text("a", b"").map_err(|p| p.message),
         Err("empty file".to_string())
@@ -412,7 +421,7 @@ fn a_bom_is_dropped_and_the_dateline_still_counts() {
     assert_eq!(doc.published, day(2023, 10, 31));
     assert_eq!(doc.publisher.as_deref(), Some("Reuters"));
     assert_eq!(doc.text, " date 2023-10-31 (Reuters)\n\nText.\n");
-    let direct = read_text("x", "\u{feff} date 2023-10-31\nText").expect("reads");
+    let direct = read_text("x", "\u{feff}\u{feff} date 2023-10-31\nText").expect("reads");
     assert_eq!(direct.published, day(2023, 10, 31));
     assert!(!direct.text.starts_with('\u{feff}'));
 }

@@ -136,7 +136,7 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
             ),
         )
     })?;
-    let text = text.strip_prefix(super::BOM).unwrap_or(text);
+    let text = super::without_boms(text);
     // The fields as they are written: only those read are parsed, strings straight into
     // their `String`; the rest, and every key, are never copied.
     let fields: Fields = match serde_json::from_str(text) {

@@ -159,7 +159,10 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Format {
         Some("jsonl" | "ndjson") => return Format::Jsonl,
         _ => {}
     }
-    let head = head.strip_prefix(BOM.as_bytes()).unwrap_or(head);
+    let mut head = head;
+    while let Some(rest) = head.strip_prefix(BOM.as_bytes()) {
+        head = rest;
+    }
     match head.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'<') => Format::Html,
         Some(b'{') => Format::Jsonl,
@@ -233,6 +236,12 @@ fn walk_folder(
 
 const BOM: &str = "\u{feff}";
 
+/// `text` without the byte-order marks it starts with: one, or more where files that
+/// carried one were joined or re-saved by tools that add another.
+fn without_boms(text: &str) -> &str {
+    text.trim_start_matches(BOM)
+}
+
 /// The kind of a binary file, from its first bytes.
 fn binary_kind(head: &[u8]) -> Option<&'static str> {
     const MAGIC: &[(&[u8], &str)] = &[
@@ -282,8 +291,8 @@ fn check_head(origin: &str, head: &[u8]) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Checks raw bytes before parsing and returns them as text, without a leading byte-order
-/// mark. Empty or whitespace-only input, binary files (a known magic number or a NUL byte)
+/// Checks raw bytes before parsing and returns them as text, without the byte-order marks
+/// it starts with. Empty or whitespace-only input, binary files (a known magic number or a NUL byte)
 /// and invalid UTF-8 are problems naming `origin` (and the line, for bad UTF-8).
 pub fn check_text<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str, Problem> {
     check_head(origin, bytes)?;
@@ -311,7 +320,7 @@ pub fn check_text<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str, Problem>
             ));
         }
     };
-    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let text = without_boms(text);
     if text.trim().is_empty() {
         return Err(Problem::new(origin, None, None, "empty file"));
     }
@@ -431,9 +440,8 @@ fn read_whole<R: Read>(origin: &str, mut input: R) -> Result<String, Problem> {
     // Checked above: valid UTF-8. Reuse the buffer rather than copy 50 MB.
     let mut text = String::from_utf8(bytes)
         .map_err(|_| Problem::new(origin, None, None, "not valid UTF-8"))?;
-    if text.starts_with(BOM) {
-        text.drain(..BOM.len());
-    }
+    let boms = text.len() - without_boms(&text).len();
+    text.drain(..boms);
     Ok(text)
 }
 

@@ -32,7 +32,7 @@ const HEADER_SCAN: usize = 400;
 /// naming line 1 and the `date` field. A leading byte-order mark is dropped from the text;
 /// everything else is kept as given, header included.
 pub fn read_text(origin: &str, text: &str) -> Result<Document, Problem> {
-    let text = text.strip_prefix(super::BOM).unwrap_or(text);
+    let text = super::without_boms(text);
     if text.trim().is_empty() {
         return Err(Problem::new(origin, None, None, "empty file"));
     }

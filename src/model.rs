@@ -213,20 +213,29 @@ impl LedgerDate {
     /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a real calendar date).
     pub fn parse_iso(s: &str) -> Result<Self, Error> {
         let bad = || Error::BadDate(s.to_string());
-        let parts: Vec<&str> = s.trim().split('-').collect();
+        // Digits only, of the given length (no sign, no space): its value.
         let num = |p: &str, len: usize| -> Result<u32, Error> {
-            if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
-                p.parse().map_err(|_| bad())
-            } else {
-                Err(bad())
+            if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
             }
+            Ok(p.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
         };
-        match parts.as_slice() {
-            [y] => Ok(LedgerDate::year(num(y, 4)? as i32)),
-            [y, m] => LedgerDate::month(num(y, 4)? as i32, num(m, 2)?).ok_or_else(bad),
-            [y, m, d] => NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
-                .map(LedgerDate::day)
-                .ok_or_else(bad),
+        // Up to three parts, read in place: an import checks millions of these.
+        let mut parts = s.trim().split('-');
+        let (y, m, d) = (parts.next(), parts.next(), parts.next());
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        match (y, m, d) {
+            (Some(y), None, _) => Ok(LedgerDate::year(num(y, 4)? as i32)),
+            (Some(y), Some(m), None) => {
+                LedgerDate::month(num(y, 4)? as i32, num(m, 2)?).ok_or_else(bad)
+            }
+            (Some(y), Some(m), Some(d)) => {
+                NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
+                    .map(LedgerDate::day)
+                    .ok_or_else(bad)
+            }
             _ => Err(bad()),
         }
     }
@@ -356,6 +365,21 @@ mod tests {
         assert!(LedgerDate::parse_iso("2023-02-30").is_err());
         assert!(LedgerDate::parse_iso("2023-13").is_err());
         assert!(LedgerDate::parse_iso("23-01-01").is_err());
+        for bad in [
+            "",
+            "-",
+            "2023-",
+            "2023-10-",
+            "2023-10-30-",
+            "2023-1-30",
+            "+202-10-30",
+        ] {
+            assert!(LedgerDate::parse_iso(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            LedgerDate::parse_iso(" 2024-02-29 ").unwrap().to_string(),
+            "2024-02-29"
+        );
         assert_eq!(
             LedgerDate::parse_iso("2023-10-30").unwrap().long_form(),
             "30 October 2023"

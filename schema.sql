@@ -42,19 +42,23 @@ CREATE TABLE IF NOT EXISTS instrument (
     url         TEXT
 ) WITHOUT ROWID;
 
--- The other names an instrument goes by: short title and aliases; its title is its own row's
--- (until version 7 it was here too, which made every instrument import write the longest
--- key of each instrument twice). A name that repeats the title is not kept here.
+-- The other names an instrument goes by: its aliases. Its title and short title are its own
+-- row's (until version 7 the title was here too, until version 9 the short title: each made
+-- an instrument import write a name again that its row holds already). A name that repeats
+-- the title or the short title is not kept here.
 CREATE TABLE IF NOT EXISTS instrument_name (
     instrument_id TEXT NOT NULL REFERENCES instrument (id) ON DELETE CASCADE ON UPDATE CASCADE,
     name          TEXT NOT NULL,
     kind          TEXT NOT NULL CHECK (kind = 'title' OR kind = 'short_title' OR kind = 'alias'),
     PRIMARY KEY (instrument_id, name)
 ) WITHOUT ROWID;
--- Every name an instrument goes by, its title among them: what the gazetteer and a look-up
--- by name read.                                                                  -- since version 7
+-- Every name an instrument goes by, its title and short title among them: what the gazetteer
+-- and a look-up by name read.                                          -- since version 7, 9
 CREATE VIEW IF NOT EXISTS instrument_names AS
 SELECT id AS instrument_id, title AS name, 'title' AS kind FROM instrument
+UNION ALL
+SELECT id, short_title, 'short_title' FROM instrument
+WHERE short_title IS NOT NULL AND short_title <> title
 UNION ALL
 SELECT instrument_id, name, kind FROM instrument_name;
 

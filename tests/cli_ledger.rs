@@ -186,6 +186,65 @@ fn import_inserts_then_refuses_existing_ids_unless_upsert() {
 }
 
 #[test]
+fn a_short_title_is_a_name_and_aliases_that_repeat_a_name_are_kept_once() {
+    let work = Work::new();
+    let csv = work.file(
+        "short.csv",
+        "id,title,short_title,aliases\n\
+         SHORT-1,Convention on Short Names,Short Names Convention,Short Names Convention|SNC|Convention on Short Names|SNC\n",
+    );
+    work.cmd()
+        .args(["instruments", "import"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 inserted"));
+    let v = work.json(&[
+        "instruments",
+        "show",
+        "Short Names Convention",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["id"], "SHORT-1", "found by its short title");
+    assert_eq!(v["aliases"], serde_json::json!(["SNC"]));
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let names: Vec<(String, String)> = two_columns(
+        &conn,
+        "SELECT name, kind FROM instrument_names WHERE instrument_id = 'SHORT-1' ORDER BY kind",
+    );
+    assert_eq!(
+        names,
+        [
+            ("SNC".to_string(), "alias".to_string()),
+            (
+                "Short Names Convention".to_string(),
+                "short_title".to_string()
+            ),
+            ("Convention on Short Names".to_string(), "title".to_string()),
+        ],
+        "each name once, the short title from the instrument's row"
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM instrument_name WHERE instrument_id = 'SHORT-1'"
+        ),
+        1,
+        "only the alias is a row of its own"
+    );
+    // The same row again is unchanged, though its aliases repeat its titles.
+    work.cmd()
+        .args(["instruments", "import", "--upsert"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "0 inserted, 0 updated, 1 unchanged",
+        ));
+}
+
+#[test]
 fn import_reads_stdin_and_rejects_unknown_columns() {
     let work = Work::new();
     work.cmd()
@@ -523,6 +582,76 @@ fn table_definitions(conn: &rusqlite::Connection) -> Vec<(String, String)> {
         conn,
         "SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name",
     )
+}
+
+#[test]
+fn a_version_8_ledger_reads_short_titles_from_the_instrument_rows() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let view = |conn: &rusqlite::Connection| -> String {
+        conn.query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'instrument_names'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("view")
+    };
+    let names_sql = "SELECT instrument_id || ' ' || kind, name FROM instrument_names
+                     ORDER BY 1, 2";
+    let fresh_view = view(&conn);
+    let fresh_names: Vec<(String, String)> = two_columns(&conn, names_sql);
+    let short_titles = count(
+        &conn,
+        "SELECT count(*) FROM instrument WHERE short_title IS NOT NULL AND short_title <> title",
+    );
+    assert!(
+        short_titles > 0,
+        "the shipped instruments have short titles"
+    );
+    // Version 8 wrote each short title again among the names, and its view read them there.
+    // A short-title row that names something else than the row's short title stays.
+    conn.execute_batch(
+        "DROP VIEW instrument_names;
+         CREATE VIEW instrument_names AS
+         SELECT id AS instrument_id, title AS name, 'title' AS kind FROM instrument
+         UNION ALL
+         SELECT instrument_id, name, kind FROM instrument_name;
+         INSERT INTO instrument_name SELECT id, short_title, 'short_title' FROM instrument
+         WHERE short_title IS NOT NULL AND short_title <> title;
+         INSERT INTO instrument_name VALUES ('CETS-216', 'Organ Trafficking Convention', 'short_title');
+         PRAGMA user_version = 8;",
+    )
+    .expect("downgrade");
+    drop(conn);
+
+    let v = work.json(&["init", "--format", "json"]);
+    assert_eq!(v["schema_version"], SCHEMA_VERSION);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    assert_eq!(view(&conn), fresh_view, "the view a new ledger has");
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM instrument_name WHERE kind = 'short_title'"
+        ),
+        1,
+        "only the short title that says something else stays a row"
+    );
+    let mut expected = fresh_names;
+    expected.push((
+        "CETS-216 short_title".to_string(),
+        "Organ Trafficking Convention".to_string(),
+    ));
+    expected.sort();
+    assert_eq!(two_columns::<String, String>(&conn, names_sql), expected);
+    let v = work.json(&[
+        "instruments",
+        "show",
+        "Organ Trafficking Convention",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["id"], "CETS-216");
 }
 
 #[test]

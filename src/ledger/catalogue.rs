@@ -160,20 +160,22 @@ fn update_instrument(conn: &Connection, i: &Instrument) -> Result<()> {
     insert_names(&mut name, i)
 }
 
-/// Writes an instrument's other names: its short title and aliases. The title is the
-/// instrument row's own (see `instrument_names` in schema.sql); a name that repeats it is not
-/// written again, as one repeated among the names is written once.
+/// Writes an instrument's aliases (see [`stored_aliases`]).
 fn insert_names(name: &mut Statement, i: &Instrument) -> Result<()> {
-    let others = opt(&i.short_title)
-        .map(|short| (short, "short_title"))
-        .into_iter()
-        .chain(i.aliases.iter().map(|alias| (alias.as_str(), "alias")));
-    for (other, kind) in others {
-        if other != i.title {
-            name.execute(params![i.id, other, kind])?;
-        }
+    for alias in stored_aliases(i) {
+        name.execute(params![i.id, alias, "alias"])?;
     }
     Ok(())
+}
+
+/// The aliases of an instrument that its names keep. Its title and short title are its
+/// row's own (see `instrument_names` in schema.sql): an alias that repeats either is not
+/// written again, as one repeated among the aliases is written once (the insert ignores it).
+fn stored_aliases(i: &Instrument) -> impl Iterator<Item = &String> {
+    let short_title = opt(&i.short_title);
+    i.aliases
+        .iter()
+        .filter(move |a| **a != i.title && Some(a.as_str()) != short_title)
 }
 
 /// An instrument import under way: one transaction, rows written as they are read. It
@@ -562,7 +564,7 @@ impl Ledger {
 
 fn same_instrument(old: &Instrument, new: &Instrument) -> bool {
     let norm = |s: &Option<String>| s.clone().filter(|s| !s.is_empty());
-    let mut new_aliases = new.aliases.clone();
+    let mut new_aliases: Vec<String> = stored_aliases(new).cloned().collect();
     new_aliases.sort();
     new_aliases.dedup();
     old.title == new.title

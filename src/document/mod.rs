@@ -292,8 +292,8 @@ fn check_head(origin: &str, head: &[u8]) -> Result<(), Problem> {
 }
 
 /// Checks raw bytes before parsing and returns them as text, without the byte-order marks
-/// it starts with. Empty or whitespace-only input, binary files (a known magic number or a NUL byte)
-/// and invalid UTF-8 are problems naming `origin` (and the line, for bad UTF-8).
+/// it starts with. Empty or whitespace-only input, binary files (a known magic number or a
+/// NUL byte) and invalid UTF-8 are problems naming `origin` (and the line, for bad UTF-8).
 pub fn check_text<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str, Problem> {
     check_head(origin, bytes)?;
     if let Some(at) = memchr::memchr(0, bytes) {

@@ -29,7 +29,7 @@ const HEADER_SCAN: usize = 400;
 
 /// Plain text with an optional dateline header ` date YYYY-MM-DD ...` (leading space
 /// optional) as its first line. An impossible date there (`2023-02-30`) is a problem
-/// naming line 1 and the `date` field. A leading byte-order mark is dropped from the text;
+/// naming line 1 and the `date` field. The byte-order marks the text starts with are dropped;
 /// everything else is kept as given, header included.
 pub fn read_text(origin: &str, text: &str) -> Result<Document, Problem> {
     let text = super::without_boms(text);

@@ -676,30 +676,29 @@ const BATCHES_AHEAD: usize = 4;
 /// The rows are read and validated on a thread of their own, a batch ahead, while `each`
 /// runs on the calling thread (where the caller's transaction is): writing, which takes
 /// two thirds of an import, no longer waits for reading. `each` borrows the rows; a batch
-/// it is done with goes back to the reading thread, which frees its rows and fills it
-/// again: the strings are that thread's allocations, which the writer freed through
-/// another thread's malloc arena, nine strings a row, on the import's busier thread.
+/// it is done with goes back to the reading thread, which writes the next rows over them
+/// in place (see [`Batch`]).
 pub fn for_each_instrument<R: Read + Send>(
     input: R,
     file: &str,
     ignore_extra: bool,
     mut each: impl FnMut(&Located<Instrument>) -> Result<()>,
 ) -> Result<()> {
-    let (to_caller, batches) = sync_channel::<Vec<Located<Instrument>>>(BATCHES_AHEAD);
-    let (to_reader, spent) = sync_channel::<Vec<Located<Instrument>>>(BATCHES_AHEAD);
+    let (to_caller, batches) = sync_channel::<Batch>(BATCHES_AHEAD);
+    let (to_reader, spent) = sync_channel::<Batch>(BATCHES_AHEAD);
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || {
             let next_batch = || match spent.try_recv() {
                 Ok(mut batch) => {
-                    batch.clear();
+                    batch.len = 0;
                     batch
                 }
-                Err(_) => Vec::with_capacity(HANDOVER),
+                Err(_) => Batch::default(),
             };
             let mut batch = next_batch();
-            let read = validate_instruments(input, file, ignore_extra, |row| {
-                batch.push(row);
-                if batch.len() == HANDOVER {
+            let read = validate_instruments(input, file, ignore_extra, |line, fields| {
+                batch.fill_next(line, &fields);
+                if batch.len == HANDOVER {
                     let full = std::mem::replace(&mut batch, next_batch());
                     if to_caller.send(full).is_err() {
                         // The caller stopped on an error of its own, which is the one told.
@@ -708,14 +707,14 @@ pub fn for_each_instrument<R: Read + Send>(
                 }
                 Ok(())
             });
-            if !batch.is_empty() {
+            if batch.len > 0 {
                 let _ = to_caller.send(batch);
             }
             read
         });
         let mut written = Ok(());
         for batch in &batches {
-            written = batch.iter().try_for_each(&mut each);
+            written = batch.rows().iter().try_for_each(&mut each);
             // Back to the reading thread; once it is done, or has batches enough, freed here.
             let _ = to_reader.try_send(batch);
             if written.is_err() {
@@ -732,12 +731,102 @@ pub fn for_each_instrument<R: Read + Send>(
     })
 }
 
+/// Rows on their way from the reading thread to the caller's: the first `len` of `rows`.
+/// A spent batch comes back to the reading thread, which writes the next rows over the old
+/// ones in place, so that the strings' allocations serve again (a row of nine strings was
+/// allocated by one thread and freed by the other, a tenth of an import's instructions).
+#[derive(Default)]
+struct Batch {
+    rows: Vec<Located<Instrument>>,
+    len: usize,
+}
+
+impl Batch {
+    fn rows(&self) -> &[Located<Instrument>] {
+        &self.rows[..self.len]
+    }
+
+    /// Writes a valid row after the batch's others, over an old one where there is one.
+    fn fill_next(&mut self, line: u64, fields: &InstrumentFields) {
+        if self.len == self.rows.len() {
+            self.rows.push(Located {
+                line,
+                value: Instrument {
+                    id: String::new(),
+                    title: String::new(),
+                    short_title: None,
+                    aliases: Vec::new(),
+                    depositary: None,
+                    adopted: None,
+                    opened: None,
+                    in_force: None,
+                    url: None,
+                },
+            });
+        }
+        let row = &mut self.rows[self.len];
+        self.len += 1;
+        row.line = line;
+        let i = &mut row.value;
+        fill(&mut i.id, fields.id);
+        fill(&mut i.title, fields.title);
+        fill_option(&mut i.short_title, fields.short_title);
+        let mut aliases = fields
+            .aliases
+            .into_iter()
+            .flat_map(|a| a.split('|').map(str::trim).filter(|s| !s.is_empty()));
+        let mut kept = 0;
+        for alias in aliases.by_ref() {
+            match i.aliases.get_mut(kept) {
+                Some(old) => fill(old, alias),
+                None => i.aliases.push(alias.to_string()),
+            }
+            kept += 1;
+        }
+        i.aliases.truncate(kept);
+        fill_option(&mut i.depositary, fields.depositary);
+        fill_option(&mut i.adopted, fields.adopted);
+        fill_option(&mut i.opened, fields.opened);
+        fill_option(&mut i.in_force, fields.in_force);
+        fill_option(&mut i.url, fields.url);
+    }
+}
+
+/// `to` made `value`, in the allocation it has when that is large enough.
+fn fill(to: &mut String, value: &str) {
+    to.clear();
+    to.push_str(value);
+}
+
+/// [`fill`] for an optional value.
+fn fill_option(to: &mut Option<String>, value: Option<&str>) {
+    match (to.as_mut(), value) {
+        (Some(old), Some(value)) => fill(old, value),
+        (None, Some(value)) => *to = Some(value.to_string()),
+        (_, None) => *to = None,
+    }
+}
+
+/// The fields of a valid instruments row, as the CSV gives them (trimmed; `aliases` as
+/// written, `|`-separated).
+struct InstrumentFields<'r> {
+    id: &'r str,
+    title: &'r str,
+    short_title: Option<&'r str>,
+    aliases: Option<&'r str>,
+    depositary: Option<&'r str>,
+    adopted: Option<&'r str>,
+    opened: Option<&'r str>,
+    in_force: Option<&'r str>,
+    url: Option<&'r str>,
+}
+
 /// [`for_each_instrument`]'s reading and validation, on the thread that calls it.
 fn validate_instruments<R: Read>(
     input: R,
     file: &str,
     ignore_extra: bool,
-    mut each: impl FnMut(Located<Instrument>) -> Result<()>,
+    mut each: impl FnMut(u64, InstrumentFields) -> Result<()>,
 ) -> Result<()> {
     let mut seen = SeenIds::default();
     let mut rows = Rows::open(
@@ -798,7 +887,7 @@ fn validate_instruments<R: Read>(
         // A valid date's text is its own ISO form (`parse_iso` takes no other), kept as given.
         let mut date = |at: Option<usize>, column: &'static str| {
             let value = value_at(record, at);
-            checked_date(value, column, file, line, problems).and(value.map(str::to_string))
+            checked_date(value, column, file, line, problems).and(value)
         };
         let adopted = date(adopted_at, "adopted");
         let opened = date(opened_at, "opened");
@@ -806,30 +895,18 @@ fn validate_instruments<R: Read>(
         if problems.len() != before {
             continue;
         }
-        let text = |at: Option<usize>| value_at(record, at).map(str::to_string);
-        let row = Located {
-            line,
-            value: Instrument {
-                id: id.to_string(),
-                title: title.to_string(),
-                short_title: text(short_title_at),
-                aliases: value_at(record, aliases_at)
-                    .map(|a| {
-                        a.split('|')
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                depositary: text(depositary_at),
-                adopted,
-                opened,
-                in_force,
-                url: text(url_at),
-            },
+        let row = InstrumentFields {
+            id,
+            title,
+            short_title: value_at(record, short_title_at),
+            aliases: value_at(record, aliases_at),
+            depositary: value_at(record, depositary_at),
+            adopted,
+            opened,
+            in_force,
+            url: value_at(record, url_at),
         };
-        each(row)?;
+        each(line, row)?;
     }
     rows.finish()
 }
@@ -869,15 +946,46 @@ mod tests {
 
     #[test]
     fn rows_come_in_order_and_an_error_of_the_caller_stops_the_reading() {
-        // Enough batches for spent ones to come back to the reading thread and be refilled.
+        // Enough batches for spent ones to come back to the reading thread and be refilled,
+        // with rows whose optional fields and aliases come and go, so that a refilled row
+        // must lose what the row before it in that place had. HANDOVER is no multiple of
+        // three: a place holds rows of every kind in turn.
         let n = (2 * BATCHES_AHEAD + 3) * HANDOVER + 7;
-        let csv: String = std::iter::once("id,title\n".to_string())
-            .chain((0..n).map(|k| format!("T-{k},Treaty {k}\n")))
-            .collect();
+        let line_of = |k: usize| match k % 3 {
+            0 => format!("T-{k},Treaty {k},,,,\n"),
+            1 => format!(
+                "T-{k},Treaty {k},Short {k},A {k}|B {k}|C {k},2001-02-03,https://t.example/{k}\n"
+            ),
+            _ => format!("T-{k},Treaty {k},,D {k},,\n"),
+        };
+        let csv: String =
+            std::iter::once("id,title,short_title,aliases,in_force,url\n".to_string())
+                .chain((0..n).map(line_of))
+                .collect();
         let mut lines = Vec::new();
         for_each_instrument(csv.as_bytes(), "t.csv", false, |row| {
-            assert_eq!(row.value.id, format!("T-{}", row.line - 2));
-            assert_eq!(row.value.title, format!("Treaty {}", row.line - 2));
+            let k = (row.line - 2) as usize;
+            let i = &row.value;
+            assert_eq!(i.id, format!("T-{k}"));
+            assert_eq!(i.title, format!("Treaty {k}"));
+            let (short, aliases, in_force, url) = match k % 3 {
+                0 => (None, vec![], None, None),
+                1 => (
+                    Some(format!("Short {k}")),
+                    vec![format!("A {k}"), format!("B {k}"), format!("C {k}")],
+                    Some("2001-02-03".to_string()),
+                    Some(format!("https://t.example/{k}")),
+                ),
+                _ => (None, vec![format!("D {k}")], None, None),
+            };
+            assert_eq!(i.short_title, short, "line {}", row.line);
+            assert_eq!(i.aliases, aliases, "line {}", row.line);
+            assert_eq!(i.in_force, in_force, "line {}", row.line);
+            assert_eq!(i.url, url, "line {}", row.line);
+            assert_eq!(
+                (&i.depositary, &i.adopted, &i.opened),
+                (&None, &None, &None)
+            );
             lines.push(row.line);
             Ok(())
         })

@@ -11,8 +11,8 @@
 # minute of the machine slows both; each run prints wall and CPU, and the end gives each
 # binary's best and median. --instructions runs each binary once under callgrind on a
 # tenth of the workload (10k articles, 100k rows) and prints the instructions it executed:
-# slow (a minute or two), but the same from run to run. Needs the corpus of
-# `bash benches/run.sh` in bench-out/ (made there if missing).
+# slow (a minute or two), but the same from run to run. The inputs are the corpus of
+# `bash benches/run.sh` in bench-out/, made there if missing.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +23,10 @@ usage() {
     sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0
+fi
 
 COUNT=0
 if [[ ${1:-} == --instructions ]]; then

@@ -458,10 +458,8 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         )
         .expect("downgrade");
     }
-    let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], SCHEMA_VERSION);
+    let (v, conn) = migrated(&work);
     assert_eq!(v["events"], 1, "the entry survives the migration");
-    let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
     assert_citations_carry_their_event_state(&conn);
     assert_eq!(source_texts(&conn), texts, "the texts, packed");
@@ -554,6 +552,15 @@ fn assert_citations_carry_their_event_state(conn: &rusqlite::Connection) {
     assert_eq!(astray, 0, "citations whose state is not their event's");
 }
 
+/// Opens an older ledger with the binary, which migrates it (`init` says what it holds),
+/// checks that it is at the current version, and opens it for the test to read.
+fn migrated(work: &Work) -> (serde_json::Value, rusqlite::Connection) {
+    let v = work.json(&["init", "--format", "json"]);
+    assert_eq!(v["schema_version"], SCHEMA_VERSION);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    (v, conn)
+}
+
 /// The two columns of every row `sql` selects.
 fn two_columns<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
     conn: &rusqlite::Connection,
@@ -625,9 +632,7 @@ fn a_version_8_ledger_reads_short_titles_from_the_instrument_rows() {
     .expect("downgrade");
     drop(conn);
 
-    let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], SCHEMA_VERSION);
-    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let (_, conn) = migrated(&work);
     assert_eq!(view(&conn), fresh_view, "the view a new ledger has");
     assert_eq!(
         count(
@@ -695,10 +700,8 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
     );
     assert_ne!(before, fresh);
 
-    let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], SCHEMA_VERSION);
+    let (v, conn) = migrated(&work);
     assert_eq!(v["events"], 1, "the entry survives the migration");
-    let conn = rusqlite::Connection::open(&work.db).expect("open");
     assert_eq!(
         table_definitions(&conn),
         fresh,
@@ -782,9 +785,7 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     .expect("downgrade");
     drop(conn);
 
-    let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], SCHEMA_VERSION);
-    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let (_, conn) = migrated(&work);
     assert_eq!(table_instruments(&conn), fresh);
     assert_citations_carry_their_event_state(&conn);
     assert_eq!(source_texts(&conn), texts, "the tables' texts, packed");
@@ -871,9 +872,7 @@ fn a_version_7_ledger_keeps_its_texts_and_packs_what_it_ingests_next() {
     .expect("downgrade");
     drop(conn);
 
-    let v = work.json(&["init", "--format", "json"]);
-    assert_eq!(v["schema_version"], SCHEMA_VERSION);
-    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let (_, conn) = migrated(&work);
     assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
     assert_eq!(
         table_definitions(&conn),

@@ -436,11 +436,11 @@ fn read_whole<R: Read>(origin: &str, mut input: R) -> Result<String, Problem> {
     input
         .read_to_end(&mut bytes)
         .map_err(|e| Problem::new(origin, None, None, format!("cannot read: {e}")))?;
-    check_text(origin, &bytes)?;
+    // The byte-order marks check_text leaves out: the bytes before the text it gives.
+    let boms = bytes.len() - check_text(origin, &bytes)?.len();
     // Checked above: valid UTF-8. Reuse the buffer rather than copy 50 MB.
     let mut text = String::from_utf8(bytes)
         .map_err(|_| Problem::new(origin, None, None, "not valid UTF-8"))?;
-    let boms = text.len() - without_boms(&text).len();
     text.drain(..boms);
     Ok(text)
 }

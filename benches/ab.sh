@@ -19,12 +19,13 @@ cd "$(dirname "$0")/.."
 OUT=$(pwd)/bench-out
 GEN=$(pwd)/target/release/examples/gen_corpus
 
+help() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 usage() {
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+    help >&2
     exit 2
 }
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    help
     exit 0
 fi
 

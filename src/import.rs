@@ -771,12 +771,12 @@ impl Batch {
         fill(&mut i.id, fields.id);
         fill(&mut i.title, fields.title);
         fill_option(&mut i.short_title, fields.short_title);
-        let mut aliases = fields
+        let aliases = fields
             .aliases
             .into_iter()
             .flat_map(|a| a.split('|').map(str::trim).filter(|s| !s.is_empty()));
         let mut kept = 0;
-        for alias in aliases.by_ref() {
+        for alias in aliases {
             match i.aliases.get_mut(kept) {
                 Some(old) => fill(old, alias),
                 None => i.aliases.push(alias.to_string()),

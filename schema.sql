@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS state_name (
 CREATE INDEX IF NOT EXISTS state_name_by_folded ON state_name (folded);
 
 -- A treaty, convention, protocol or agreement. The id says who keeps it (CETS-216, UNTC-IV-15).
+-- `aliases` holds the other names it goes by, as a JSON array of texts: each once, in byte
+-- order, none repeating the title or the short title. Until version 10 they were rows of a
+-- table of their own (`instrument_name`), which made an import write two B-tree rows an
+-- instrument where it now writes one; nothing looks an alias up but through the view below.
 CREATE TABLE IF NOT EXISTS instrument (
     id          TEXT PRIMARY KEY,
     title       TEXT NOT NULL CHECK (title <> ''),
@@ -39,28 +43,19 @@ CREATE TABLE IF NOT EXISTS instrument (
     adopted     TEXT,                          -- ISO 8601 dates, NULL when not verified
     opened      TEXT,
     in_force    TEXT,
-    url         TEXT
+    url         TEXT,
+    aliases     TEXT NOT NULL DEFAULT '[]' CHECK (json_type(aliases) = 'array')  -- since 10
 ) WITHOUT ROWID;
 
--- The other names an instrument goes by: its aliases. Its title and short title are its own
--- row's (until version 7 the title was here too, until version 9 the short title: each made
--- an instrument import write a name again that its row holds already). A name that repeats
--- the title or the short title is not kept here.
-CREATE TABLE IF NOT EXISTS instrument_name (
-    instrument_id TEXT NOT NULL REFERENCES instrument (id) ON DELETE CASCADE ON UPDATE CASCADE,
-    name          TEXT NOT NULL,
-    kind          TEXT NOT NULL CHECK (kind = 'title' OR kind = 'short_title' OR kind = 'alias'),
-    PRIMARY KEY (instrument_id, name)
-) WITHOUT ROWID;
--- Every name an instrument goes by, its title and short title among them: what the gazetteer
--- and a look-up by name read.                                          -- since version 7, 9
+-- Every name an instrument goes by, one row each: its title, its short title and its
+-- aliases. What the gazetteer and a look-up by name read.              -- since version 7, 10
 CREATE VIEW IF NOT EXISTS instrument_names AS
 SELECT id AS instrument_id, title AS name, 'title' AS kind FROM instrument
 UNION ALL
 SELECT id, short_title, 'short_title' FROM instrument
 WHERE short_title IS NOT NULL AND short_title <> title
 UNION ALL
-SELECT instrument_id, name, kind FROM instrument_name;
+SELECT i.id, a.value, 'alias' FROM instrument i, json_each(i.aliases) a;
 
 -- One document as ingested (an article, an official status table, a hand-entered citation),
 -- with its text kept so every citation can be re-quoted and every article re-read by a

@@ -225,13 +225,16 @@ fn a_short_title_is_a_name_and_aliases_that_repeat_a_name_are_kept_once() {
         ],
         "each name once, the short title from the instrument's row"
     );
+    let stored: String = conn
+        .query_row(
+            "SELECT aliases FROM instrument WHERE id = 'SHORT-1'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("aliases");
     assert_eq!(
-        count(
-            &conn,
-            "SELECT count(*) FROM instrument_name WHERE instrument_id = 'SHORT-1'"
-        ),
-        1,
-        "only the alias is a row of its own"
+        stored, r#"["SNC"]"#,
+        "only the alias is kept among the aliases"
     );
     // The same row again is unchanged, though its aliases repeat its titles.
     work.cmd()
@@ -449,6 +452,7 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
         // again in version 4).
         let conn = rusqlite::Connection::open(&work.db).expect("open");
         store_texts_plain(&conn);
+        names_in_their_own_table(&conn);
         conn.execute_batch(
             "CREATE INDEX event_by_state ON event (state, date); DROP TABLE table_instrument;
              DROP INDEX citation_by_state; ALTER TABLE citation DROP COLUMN state;
@@ -466,10 +470,11 @@ fn a_ledger_made_by_an_older_version_is_migrated_on_open() {
     assert_eq!(
         count(
             &conn,
-            "SELECT count(*) FROM instrument_name WHERE kind = 'title'"
+            "SELECT count(*) FROM instrument_names n JOIN instrument i ON i.id = n.instrument_id
+             WHERE n.kind = 'alias' AND n.name = i.title"
         ),
         0,
-        "titles are read from the instrument rows"
+        "titles are read from the instrument rows, not kept again as aliases"
     );
     let by_title = work.json(&[
         "instruments",
@@ -573,6 +578,30 @@ fn two_columns<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
     rows.collect::<Result<_, _>>().expect("rows")
 }
 
+/// Puts the instruments' aliases back in a table of their own, `instrument_name`, read by
+/// the view as versions 7 to 9 had it, and drops `instrument.aliases` (version 10's).
+fn names_in_their_own_table(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "CREATE TABLE instrument_name (
+             instrument_id TEXT NOT NULL REFERENCES instrument (id) ON DELETE CASCADE ON UPDATE CASCADE,
+             name          TEXT NOT NULL,
+             kind          TEXT NOT NULL CHECK (kind = 'title' OR kind = 'short_title' OR kind = 'alias'),
+             PRIMARY KEY (instrument_id, name)
+         ) WITHOUT ROWID;
+         INSERT INTO instrument_name SELECT i.id, a.value, 'alias' FROM instrument i, json_each(i.aliases) a;
+         DROP VIEW instrument_names;
+         CREATE VIEW instrument_names AS
+         SELECT id AS instrument_id, title AS name, 'title' AS kind FROM instrument
+         UNION ALL
+         SELECT id, short_title, 'short_title' FROM instrument
+         WHERE short_title IS NOT NULL AND short_title <> title
+         UNION ALL
+         SELECT instrument_id, name, kind FROM instrument_name;
+         ALTER TABLE instrument DROP COLUMN aliases;",
+    )
+    .expect("aliases in a table of their own");
+}
+
 /// The one number a counting query gives.
 fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).expect(sql)
@@ -581,6 +610,34 @@ fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
 /// The tables, indexes and triggers of a ledger, by name.
 fn schema_objects(conn: &rusqlite::Connection) -> Vec<(String, String)> {
     two_columns(conn, "SELECT type, name FROM sqlite_schema ORDER BY name")
+}
+
+/// The names `sql` selects (as "ID KIND", NAME, in order) are `fresh` and one alias more.
+fn assert_names_and_one_alias_more(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    fresh: Vec<(String, String)>,
+    (id, alias): (&str, &str),
+) {
+    let mut expected = fresh;
+    expected.push((format!("{id} alias"), alias.to_string()));
+    expected.sort();
+    assert_eq!(two_columns::<String, String>(conn, sql), expected);
+}
+
+/// A migrated ledger has the objects of a new one (`schema_objects`), its tables defined as
+/// a new one defines them (`table_definitions`).
+fn assert_shaped_as_new(
+    conn: &rusqlite::Connection,
+    objects: &[(String, String)],
+    tables: &[(String, String)],
+) {
+    assert_eq!(schema_objects(conn), objects, "what a new ledger has");
+    assert_eq!(
+        table_definitions(conn),
+        tables,
+        "as a new ledger defines them"
+    );
 }
 
 /// The table definitions of a ledger, by name.
@@ -617,7 +674,9 @@ fn a_version_8_ledger_reads_short_titles_from_the_instrument_rows() {
         "the shipped instruments have short titles"
     );
     // Version 8 wrote each short title again among the names, and its view read them there.
-    // A short-title row that names something else than the row's short title stays.
+    // A short-title row that names something else than the row's short title stays (an
+    // alias since version 10).
+    names_in_their_own_table(&conn);
     conn.execute_batch(
         "DROP VIEW instrument_names;
          CREATE VIEW instrument_names AS
@@ -634,21 +693,12 @@ fn a_version_8_ledger_reads_short_titles_from_the_instrument_rows() {
 
     let (_, conn) = migrated(&work);
     assert_eq!(view(&conn), fresh_view, "the view a new ledger has");
-    assert_eq!(
-        count(
-            &conn,
-            "SELECT count(*) FROM instrument_name WHERE kind = 'short_title'"
-        ),
-        1,
-        "only the short title that says something else stays a row"
+    assert_names_and_one_alias_more(
+        &conn,
+        names_sql,
+        fresh_names,
+        ("CETS-216", "Organ Trafficking Convention"),
     );
-    let mut expected = fresh_names;
-    expected.push((
-        "CETS-216 short_title".to_string(),
-        "Organ Trafficking Convention".to_string(),
-    ));
-    expected.sort();
-    assert_eq!(two_columns::<String, String>(&conn, names_sql), expected);
     let v = work.json(&[
         "instruments",
         "show",
@@ -657,6 +707,62 @@ fn a_version_8_ledger_reads_short_titles_from_the_instrument_rows() {
         "json",
     ]);
     assert_eq!(v["id"], "CETS-216");
+}
+
+#[test]
+fn a_version_9_ledger_keeps_every_name_with_aliases_on_the_instrument_rows() {
+    let work = Work::new();
+    work.ok(&["init", "--no-records"]);
+    let csv = work.file(
+        "names.csv",
+        "id,title,short_title,aliases\n\
+         NAMES-1,Convention on Many Names,Many Names Convention,Many Names Accord|MNC\n",
+    );
+    work.ok(&["instruments", "import", csv.to_str().expect("path")]);
+    let conn = rusqlite::Connection::open(&work.db).expect("open");
+    let fresh_objects = schema_objects(&conn);
+    let fresh_tables = table_definitions(&conn);
+    let names_sql = "SELECT instrument_id || ' ' || kind, name FROM instrument_names
+                     ORDER BY 1, 2";
+    let fresh_names: Vec<(String, String)> = two_columns(&conn, names_sql);
+    assert!(
+        fresh_names.contains(&("NAMES-1 alias".to_string(), "MNC".to_string())),
+        "{fresh_names:?}"
+    );
+    // Version 9 kept aliases as rows of `instrument_name`, beside a title row that version
+    // 7 kept because it named something else than the instrument's title.
+    names_in_their_own_table(&conn);
+    conn.execute_batch(
+        "INSERT INTO instrument_name VALUES ('NAMES-1', 'Old Title of Many Names', 'title');
+         PRAGMA user_version = 9;",
+    )
+    .expect("downgrade");
+    drop(conn);
+
+    let (_, conn) = migrated(&work);
+    assert_shaped_as_new(&conn, &fresh_objects, &fresh_tables);
+    assert_names_and_one_alias_more(
+        &conn,
+        names_sql,
+        fresh_names,
+        ("NAMES-1", "Old Title of Many Names"),
+    );
+    let v = work.json(&["instruments", "show", "MNC", "--format", "json"]);
+    assert_eq!(v["id"], "NAMES-1", "found by an alias");
+    assert_eq!(
+        v["aliases"],
+        serde_json::json!(["MNC", "Many Names Accord", "Old Title of Many Names"]),
+        "in byte order"
+    );
+    let shipped = work.json(&["instruments", "show", "CETS-216", "--format", "json"]);
+    assert_eq!(
+        shipped["aliases"],
+        serde_json::json!([
+            "Santiago de Compostela Convention",
+            "organ trafficking convention"
+        ]),
+        "the shipped aliases come through"
+    );
 }
 
 #[test]
@@ -672,6 +778,7 @@ fn a_version_2_ledger_gets_the_checks_of_version_3_and_keeps_its_rows() {
             .expect("version 2 schema");
         let conn = rusqlite::Connection::open(&work.db).expect("open");
         store_texts_plain(&conn);
+        names_in_their_own_table(&conn);
         let version: i64 = conn
             .query_row("PRAGMA schema_version", [], |r| r.get(0))
             .expect("schema version");
@@ -774,6 +881,7 @@ fn a_version_3_ledger_learns_which_instruments_its_status_tables_record() {
     );
     let texts = source_texts(&conn);
     store_texts_plain(&conn);
+    names_in_their_own_table(&conn);
     // Version 4 kept table_instrument by a trigger on every citation; version 5 drops it.
     conn.execute_batch(
         "DROP TABLE table_instrument;
@@ -846,6 +954,7 @@ fn a_version_7_ledger_keeps_its_texts_and_packs_what_it_ingests_next() {
     // Version 7 kept every text in a frame of its own and had no packs, and its definition
     // of `source` said nothing of them.
     store_texts_in_own_frames(&conn);
+    names_in_their_own_table(&conn);
     let source: String = conn
         .query_row(
             "SELECT sql FROM sqlite_schema WHERE name = 'source'",
@@ -873,12 +982,7 @@ fn a_version_7_ledger_keeps_its_texts_and_packs_what_it_ingests_next() {
     drop(conn);
 
     let (_, conn) = migrated(&work);
-    assert_eq!(schema_objects(&conn), fresh, "what a new ledger has");
-    assert_eq!(
-        table_definitions(&conn),
-        fresh_tables,
-        "as a new ledger defines them"
-    );
+    assert_shaped_as_new(&conn, &fresh, &fresh_tables);
     assert_eq!(
         source_texts(&conn),
         texts,

@@ -656,7 +656,7 @@ fn table_counts(work: &Work) -> Vec<(String, i64)> {
         "state",
         "state_name",
         "instrument",
-        "instrument_name",
+        "instrument_names",
         "source",
         "event",
         "citation",

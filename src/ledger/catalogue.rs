@@ -65,16 +65,19 @@ fn state_from_row(r: &Row) -> rusqlite::Result<State> {
 /// statements are written once, not formatted for every row.
 macro_rules! instrument_columns {
     () => {
-        "id, title, short_title, depositary, adopted, opened, in_force, url"
+        "id, title, short_title, depositary, adopted, opened, in_force, url, aliases"
     };
 }
 
 fn instrument_from_row(r: &Row) -> rusqlite::Result<Instrument> {
+    let aliases: String = r.get(8)?;
     Ok(Instrument {
         id: r.get(0)?,
         title: r.get(1)?,
         short_title: r.get(2)?,
-        aliases: Vec::new(),
+        aliases: serde_json::from_str(&aliases).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, e.into())
+        })?,
         depositary: r.get(3)?,
         adopted: r.get(4)?,
         opened: r.get(5)?,
@@ -95,12 +98,10 @@ pub(super) fn write_instruments<'a>(
     Ok(())
 }
 
-/// The inserts of new instruments, prepared once and held for every row: a million-row
-/// import otherwise looked each statement up in the connection's cache by its SQL text,
-/// twice a row.
+/// The insert of new instruments, prepared once and held for every row: a million-row
+/// import otherwise looked the statement up in the connection's cache by its SQL text.
 struct InstrumentWriter<'c> {
     instrument: Statement<'c>,
-    name: Statement<'c>,
 }
 
 impl<'c> InstrumentWriter<'c> {
@@ -109,10 +110,9 @@ impl<'c> InstrumentWriter<'c> {
             instrument: conn.prepare(concat!(
                 "INSERT INTO instrument (",
                 instrument_columns!(),
-                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (id) DO NOTHING"
             ))?,
-            name: conn.prepare(INSERT_NAME)?,
         })
     }
 
@@ -126,23 +126,18 @@ impl<'c> InstrumentWriter<'c> {
             opt(&i.adopted),
             opt(&i.opened),
             opt(&i.in_force),
-            opt(&i.url)
+            opt(&i.url),
+            alias_list(i)?
         ])?;
-        if added == 1 {
-            insert_names(&mut self.name, i)?;
-        }
         Ok(added == 1)
     }
 }
 
-const INSERT_NAME: &str =
-    "INSERT OR IGNORE INTO instrument_name (instrument_id, name, kind) VALUES (?1, ?2, ?3)";
-
-/// Replaces an existing instrument's fields and names.
+/// Replaces an existing instrument's fields and aliases.
 fn update_instrument(conn: &Connection, i: &Instrument) -> Result<()> {
     conn.prepare_cached(
         "UPDATE instrument SET title = ?2, short_title = ?3, depositary = ?4, adopted = ?5,
-                opened = ?6, in_force = ?7, url = ?8 WHERE id = ?1",
+                opened = ?6, in_force = ?7, url = ?8, aliases = ?9 WHERE id = ?1",
     )?
     .execute(params![
         i.id,
@@ -152,30 +147,32 @@ fn update_instrument(conn: &Connection, i: &Instrument) -> Result<()> {
         opt(&i.adopted),
         opt(&i.opened),
         opt(&i.in_force),
-        opt(&i.url)
+        opt(&i.url),
+        alias_list(i)?
     ])?;
-    conn.prepare_cached("DELETE FROM instrument_name WHERE instrument_id = ?1")?
-        .execute([&i.id])?;
-    let mut name = conn.prepare_cached(INSERT_NAME)?;
-    insert_names(&mut name, i)
-}
-
-/// Writes an instrument's aliases (see [`stored_aliases`]).
-fn insert_names(name: &mut Statement, i: &Instrument) -> Result<()> {
-    for alias in stored_aliases(i) {
-        name.execute(params![i.id, alias, "alias"])?;
-    }
     Ok(())
 }
 
-/// The aliases of an instrument that its names keep. Its title and short title are its
-/// row's own (see `instrument_names` in schema.sql): an alias that repeats either is not
-/// written again, as one repeated among the aliases is written once (the insert ignores it).
-fn stored_aliases(i: &Instrument) -> impl Iterator<Item = &String> {
+/// The aliases of an instrument as its row keeps them: each once, in byte order, without
+/// those that repeat its title or short title (which are its row's own; see
+/// `instrument_names` in schema.sql).
+fn stored_aliases(i: &Instrument) -> Vec<&str> {
     let short_title = opt(&i.short_title);
-    i.aliases
+    let mut aliases: Vec<&str> = i
+        .aliases
         .iter()
-        .filter(move |a| **a != i.title && Some(a.as_str()) != short_title)
+        .map(String::as_str)
+        .filter(|&a| a != i.title && Some(a) != short_title)
+        .collect();
+    aliases.sort_unstable();
+    aliases.dedup();
+    aliases
+}
+
+/// [`stored_aliases`] as the JSON array the `aliases` column holds.
+fn alias_list(i: &Instrument) -> Result<String> {
+    serde_json::to_string(&stored_aliases(i))
+        .map_err(|e| Error::Usage(format!("instrument '{}': aliases: {e}", i.id)))
 }
 
 /// An instrument import under way: one transaction, rows written as they are read. It
@@ -209,7 +206,7 @@ impl InstrumentImport<'_> {
             ));
             return Ok(());
         }
-        let mut old = self
+        let old = self
             .tx
             .prepare_cached(concat!(
                 "SELECT ",
@@ -217,14 +214,6 @@ impl InstrumentImport<'_> {
                 " FROM instrument WHERE id = ?1"
             ))?
             .query_row([&new.id], instrument_from_row)?;
-        old.aliases = self
-            .tx
-            .prepare_cached(
-                "SELECT name FROM instrument_name WHERE instrument_id = ?1 AND kind = 'alias'
-                 ORDER BY name",
-            )?
-            .query_map([&new.id], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
         if same_instrument(&old, new) {
             self.counts.unchanged += 1;
         } else {
@@ -377,7 +366,7 @@ impl Ledger {
 
     /// An instrument by id (exact, then any case), with its aliases.
     pub fn instrument(&self, id: &str) -> Result<Option<Instrument>> {
-        let mut found = self
+        let found = self
             .conn
             .query_row(
                 concat!(
@@ -390,15 +379,6 @@ impl Ledger {
                 instrument_from_row,
             )
             .optional()?;
-        if let Some(i) = found.as_mut() {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT name FROM instrument_name WHERE instrument_id = ?1 AND kind = 'alias'
-                 ORDER BY name",
-            )?;
-            i.aliases = stmt
-                .query_map([&i.id], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-        }
         Ok(found)
     }
 
@@ -440,10 +420,7 @@ impl Ledger {
         let mut stmt = self.conn.prepare(concat!(
             "SELECT ",
             instrument_columns!(),
-            ",
-                    (SELECT group_concat(name, '|') FROM instrument_name n
-                     WHERE n.instrument_id = instrument.id AND n.kind = 'alias')
-             FROM instrument"
+            " FROM instrument"
         ))?;
         let words: Vec<String> = search
             .unwrap_or("")
@@ -451,15 +428,7 @@ impl Ledger {
             .map(str::to_lowercase)
             .collect();
         let mut out = Vec::new();
-        let rows = stmt.query_map([], |r| {
-            let mut i = instrument_from_row(r)?;
-            let aliases: Option<String> = r.get(8)?;
-            i.aliases = aliases
-                .map(|a| a.split('|').map(str::to_string).collect())
-                .unwrap_or_default();
-            i.aliases.sort();
-            Ok(i)
-        })?;
+        let rows = stmt.query_map([], instrument_from_row)?;
         for row in rows {
             let i = row?;
             let hay = format!(
@@ -564,12 +533,9 @@ impl Ledger {
 
 fn same_instrument(old: &Instrument, new: &Instrument) -> bool {
     let norm = |s: &Option<String>| s.clone().filter(|s| !s.is_empty());
-    let mut new_aliases: Vec<String> = stored_aliases(new).cloned().collect();
-    new_aliases.sort();
-    new_aliases.dedup();
     old.title == new.title
         && norm(&old.short_title) == norm(&new.short_title)
-        && old.aliases == new_aliases
+        && old.aliases == stored_aliases(new)
         && norm(&old.depositary) == norm(&new.depositary)
         && norm(&old.adopted) == norm(&new.adopted)
         && norm(&old.opened) == norm(&new.opened)

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::reference;
 
 /// The schema every ledger is migrated to.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// The whole current schema, applied to a new ledger.
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -36,14 +36,9 @@ const MIGRATIONS: &[Step] = &[
     Step::Sql("CREATE INDEX IF NOT EXISTS event_by_action ON event (action, date);"),
     // 3: the CHECKs of word columns say `x = 'a' OR x = 'b'` instead of `x IN ('a', 'b')`,
     // which SQLite checked through a temporary table set up for every row written.
-    Step::Redefine(&[
-        "state",
-        "state_name",
-        "instrument_name",
-        "source",
-        "event",
-        "citation",
-    ]),
+    // (`instrument_name` was redefined too; version 10 drops it, so it keeps its old
+    // definition until then.)
+    Step::Redefine(&["state", "state_name", "source", "event", "citation"]),
     // 4: which instruments each status table records, filled from the tables' citations;
     // the event indexes by (state, date) and (action, date) go: no query filters on action
     // in SQL, and the key (state, instrument_id, ...) serves a state's listing, where the
@@ -80,7 +75,53 @@ const MIGRATIONS: &[Step] = &[
     // import wrote 1.4 names a row, 0.4 of them short titles its row holds already). A
     // short-title row that says anything else stays.
     Step::Run(short_titles_from_their_rows),
+    // 10: an instrument's aliases are a JSON array on its own row (`instrument.aliases`),
+    // read through the `instrument_names` view; `instrument_name` goes. An import writes
+    // one B-tree row an instrument instead of two. A name row that repeats neither the
+    // title nor the short title (an alias, or a title or short title kept by step 7 or 9
+    // because it differed) becomes an alias.
+    Step::Run(aliases_on_their_rows),
 ];
+
+/// Version 10: `instrument.aliases`, filled from `instrument_name`, which goes.
+fn aliases_on_their_rows(tx: &Transaction) -> Result<()> {
+    if !has_column(tx, "instrument", "aliases")? {
+        tx.execute_batch("ALTER TABLE instrument ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';")?;
+    }
+    {
+        let mut names = tx.prepare(
+            "SELECT n.instrument_id, n.name FROM instrument_name n
+             JOIN instrument i ON i.id = n.instrument_id
+             WHERE n.name <> i.title AND n.name IS NOT i.short_title
+             ORDER BY n.instrument_id, n.name",
+        )?;
+        let mut write = tx.prepare("UPDATE instrument SET aliases = ?2 WHERE id = ?1")?;
+        let mut rows = names.query([])?;
+        let mut current: Option<(String, Vec<String>)> = None;
+        let mut flush = |done: Option<(String, Vec<String>)>| -> Result<()> {
+            if let Some((id, aliases)) = done {
+                let list = serde_json::to_string(&aliases)
+                    .map_err(|e| Error::Usage(format!("instrument '{id}': aliases: {e}")))?;
+                write.execute(rusqlite::params![id, list])?;
+            }
+            Ok(())
+        };
+        while let Some(row) = rows.next()? {
+            let (id, name): (String, String) = (row.get(0)?, row.get(1)?);
+            match &mut current {
+                Some((of, aliases)) if *of == id => aliases.push(name),
+                _ => flush(current.replace((id, vec![name])))?,
+            }
+        }
+        flush(current)?;
+    }
+    tx.execute_batch(
+        "DROP VIEW IF EXISTS instrument_names;
+         DROP TABLE instrument_name;",
+    )?;
+    redefine_tables(tx, &["instrument"])?;
+    create_objects(tx, &["instrument_names"])
+}
 
 /// Version 9: the current `instrument_names`, which reads short titles from the
 /// instrument rows, and the name rows that only repeated them gone.

@@ -243,13 +243,13 @@ mod tests {
         }
     }
 
-    /// A name of an instrument the ledger does not hold: refused while the checks are on.
-    fn orphan_name_refused(ledger: &Ledger) -> bool {
+    /// An event on an instrument the ledger does not hold: refused while the checks are on.
+    fn orphan_event_refused(ledger: &Ledger) -> bool {
         ledger
             .conn
             .execute(
-                "INSERT INTO instrument_name (instrument_id, name, kind)
-                 VALUES ('NO-SUCH-1', 'Orphan', 'title')",
+                "INSERT INTO event (state, instrument_id, action, stage, date, precision)
+                 VALUES ('AZE', 'NO-SUCH-1', 'signature', 'international', '2024', 'year')",
                 [],
             )
             .is_err()
@@ -262,14 +262,14 @@ mod tests {
         import.add(2, &instrument("BULK-1")).expect("add");
         assert_eq!(import.finish(Ok(())).expect("commit").inserted, 1);
         assert!(checks_on(&ledger));
-        assert!(orphan_name_refused(&ledger));
+        assert!(orphan_event_refused(&ledger));
 
         // Dropped unfinished (an error on the way): rolled back, and the checks back too.
         let mut import = ledger.import_instruments("b.csv", false).expect("import");
         import.add(2, &instrument("BULK-2")).expect("add");
         drop(import);
         assert!(checks_on(&ledger));
-        assert!(orphan_name_refused(&ledger));
+        assert!(orphan_event_refused(&ledger));
         assert!(ledger.instrument("BULK-2").expect("query").is_none());
         assert!(ledger.instrument("BULK-1").expect("query").is_some());
     }

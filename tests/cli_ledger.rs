@@ -79,6 +79,8 @@ fn shipped_instruments_are_listed_and_searchable() {
         v["title"],
         "Council of Europe Convention against Trafficking in Human Organs"
     );
+    let v = work.json(&["instruments", "show", "cets-216", "--format", "json"]);
+    assert_eq!(v["id"], "CETS-216", "an id in another case");
     let v = work.json(&[
         "instruments",
         "show",

@@ -364,7 +364,9 @@ impl Ledger {
         Ok(states)
     }
 
-    /// An instrument by id (exact, then any case), with its aliases.
+    /// An instrument by id (exact, then any case), with its aliases. The exact id is a
+    /// look-up in the key; only an id in another case reads every row (the key's order is
+    /// by bytes).
     pub fn instrument(&self, id: &str) -> Result<Option<Instrument>> {
         let found = self
             .conn
@@ -372,8 +374,9 @@ impl Ledger {
                 concat!(
                     "SELECT ",
                     instrument_columns!(),
-                    " FROM instrument WHERE id = ?1 COLLATE NOCASE
-                     ORDER BY id = ?1 DESC LIMIT 1"
+                    " FROM instrument WHERE id = ?1 UNION ALL SELECT ",
+                    instrument_columns!(),
+                    " FROM instrument WHERE id = ?1 COLLATE NOCASE AND id <> ?1 LIMIT 1"
                 ),
                 [id.trim()],
                 instrument_from_row,

@@ -58,8 +58,10 @@ fn state_index(conn: &Connection) -> Result<HashMap<String, Vec<String>>> {
 fn table_instrument(conn: &Connection, id: &str) -> Result<Option<TableInstrument>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, title, url FROM instrument WHERE id = ?1 COLLATE NOCASE
-             ORDER BY id = ?1 DESC LIMIT 1",
+            "SELECT id, title, url FROM instrument WHERE id = ?1
+             UNION ALL
+             SELECT id, title, url FROM instrument WHERE id = ?1 COLLATE NOCASE AND id <> ?1
+             LIMIT 1",
         )?
         .query_row([id.trim()], |r| {
             Ok(TableInstrument {

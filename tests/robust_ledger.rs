@@ -1,7 +1,7 @@
 //! The ledger under stress: a failed file leaves the ledger exactly as it was, a process
-//! killed in the middle of an ingest loses nothing committed and half-records nothing, two
-//! writers at once lose nothing and never see "database is locked", and readers always
-//! see a consistent ledger.
+//! killed in the middle of an ingest or an import loses nothing committed and half-records
+//! nothing, two writers at once lose nothing and never see "database is locked", and
+//! readers always see a consistent ledger.
 
 mod common;
 
@@ -400,6 +400,161 @@ fn two_writers_and_a_reader_at_once_lose_nothing() {
     assert_eq!(counts(&db).0, 9_000, "the shared file is recorded once");
     assert_eq!(citations_by_source(&db), citations_by_source(&sequential));
     assert_eq!(events(&db), events(&sequential));
+}
+
+/// Rows enough for an instruments import to outgrow the page cache (32 MB), so that it
+/// writes pages into the ledger file itself before it commits.
+const BIG_IMPORT: usize = 300_000;
+
+/// An instruments CSV of `rows` new instruments, about 170 bytes a row.
+fn big_instruments_csv(dir: &Path, rows: usize) -> PathBuf {
+    let path = dir.join("instruments.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create csv"));
+    writeln!(out, "id,title,aliases,url").expect("write");
+    for i in 1..=rows {
+        writeln!(
+            out,
+            "BULK-{i:06},Convention on the Cooperation of States in the Testing of Ledger \
+             Imports No. {i},Bulk Accord {i},https://treaties.example.org/BULK-{i:06}"
+        )
+        .expect("write");
+    }
+    out.flush().expect("flush");
+    path
+}
+
+/// A new ledger (without the shipped records) and a CSV of [`BIG_IMPORT`] instruments.
+fn ledger_and_big_csv() -> (Work, PathBuf) {
+    let work = Work::new();
+    check_ok(
+        &command(&work.db)
+            .args(["-q", "init", "--no-records"])
+            .output()
+            .expect("init"),
+    );
+    let csv = big_instruments_csv(work.dir.path(), BIG_IMPORT);
+    (work, csv)
+}
+
+/// Starts `instruments import CSV`, quiet.
+fn spawn_import(db: &Path, csv: &Path) -> std::process::Child {
+    command(db)
+        .args(["-q", "instruments", "import"])
+        .arg(csv)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn import")
+}
+
+/// The journal mode a ledger file is in, as a new connection finds it.
+fn journal_mode(db: &Path) -> String {
+    Connection::open(db)
+        .expect("open")
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal mode")
+}
+
+/// SIGKILL in the middle of an instruments import, once it has written pages into the
+/// ledger file itself (a bulk import writes through a rollback journal, not the WAL): the
+/// next command rolls the journal back and finds the ledger as it was, in WAL mode again,
+/// and the import run again completes.
+#[cfg(unix)]
+#[test]
+fn a_killed_import_leaves_the_ledger_as_it_was_and_back_in_wal_mode() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let (work, csv) = ledger_and_big_csv();
+    let db = &work.db;
+    let before = dump(db);
+    let size = std::fs::metadata(db).expect("ledger").len();
+    let mut child = spawn_import(db, &csv);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        assert!(
+            child.try_wait().expect("try_wait").is_none(),
+            "the import finished before it wrote into the ledger file; the test proves nothing"
+        );
+        if std::fs::metadata(db).expect("ledger").len() > size {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import wrote nothing in 120 s"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().expect("SIGKILL");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+    let journal = db.with_extension("db-journal");
+    assert!(
+        std::fs::metadata(&journal).is_ok_and(|m| m.len() > 0),
+        "a hot journal is left to roll back"
+    );
+
+    // The first command to open the ledger rolls the import back.
+    check_ok(
+        &command(db)
+            .args(["instruments", "show", "CETS-216"])
+            .output()
+            .expect("show"),
+    );
+    assert_eq!(journal_mode(db), "wal");
+    integrity(db);
+    assert!(
+        dump(db) == before,
+        "the ledger is as it was before the import"
+    );
+
+    let out = command(db)
+        .args(["instruments", "import"])
+        .arg(&csv)
+        .output()
+        .expect("import again");
+    check_ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!("{BIG_IMPORT} inserted")),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(journal_mode(db), "wal", "back in WAL mode after the import");
+    integrity(db);
+}
+
+/// A reader that comes during a bulk import waits for it (the import holds the ledger
+/// while it writes through its rollback journal) and sees the ledger before the import or
+/// after it, never a part of it and never "database is locked".
+#[test]
+fn a_reader_during_an_import_sees_the_ledger_before_or_after_it() {
+    let (work, csv) = ledger_and_big_csv();
+    let db = &work.db;
+    let instruments = |out: &Output| -> i64 {
+        check_ok(out);
+        let v: Value = serde_json::from_slice(&out.stdout).expect("init --format json");
+        v["instruments"].as_i64().expect("a count")
+    };
+    let summary = || {
+        command(db)
+            .args(["init", "--format", "json"])
+            .output()
+            .expect("init")
+    };
+    let shipped = instruments(&summary());
+    let mut child = spawn_import(db, &csv);
+    let mut seen = Vec::new();
+    while child.try_wait().expect("try_wait").is_none() {
+        seen.push(instruments(&summary()));
+    }
+    check_ok(&child.wait_with_output().expect("import"));
+    let after = instruments(&summary());
+    assert_eq!(after, shipped + BIG_IMPORT as i64);
+    eprintln!("{} readings during the import: {seen:?}", seen.len());
+    assert!(
+        seen.iter().all(|&n| n == shipped || n == after),
+        "a reading saw part of the import: {seen:?}"
+    );
+    assert_eq!(journal_mode(db), "wal");
 }
 
 /// Processes that open one new ledger file at the same moment all get it: the first to

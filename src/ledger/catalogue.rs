@@ -180,7 +180,7 @@ fn alias_list(i: &Instrument) -> Result<String> {
 pub struct InstrumentImport<'a> {
     // Before `tx`: its statements are finalised before the transaction ends.
     writer: InstrumentWriter<'a>,
-    tx: BulkTransaction<'a>,
+    pub(super) tx: BulkTransaction<'a>,
     file: String,
     upsert: bool,
     counts: ImportCounts,

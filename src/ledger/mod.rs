@@ -170,10 +170,58 @@ const CACHE_SIZE: &str = "PRAGMA cache_size = -32000";
 /// look-up per reference of every row, would only repeat that, so they are off while it
 /// runs and on again when it ends, committed or not (`PRAGMA foreign_keys` cannot change
 /// inside a transaction, hence the order).
+///
+/// It also writes through a rollback journal in place of the WAL ([`RollbackJournal`]):
+/// each page of the import is written to the ledger once, where the WAL wrote it twice
+/// (to the WAL, then at the checkpoint that follows the commit).
 pub(crate) struct BulkTransaction<'a> {
     tx: Transaction<'a>,
-    // Dropped after `tx`: the checks come back once the transaction has ended.
+    // Dropped after `tx`: the checks and the WAL come back once the transaction has ended.
     _checks_back: ForeignKeyChecksBack<'a>,
+    _journal: RollbackJournal<'a>,
+}
+
+/// A ledger in WAL mode put in rollback-journal mode (TRUNCATE, with `synchronous = FULL`,
+/// the setting that makes that journal as safe as the WAL) for one bulk import, and back
+/// in WAL mode when it is dropped. SQLite lets a connection leave WAL mode only when no
+/// other connection has the ledger open; when another has, the import writes through the
+/// WAL as any other command does. While the import holds the rollback journal, readers
+/// wait for it (through the busy timeout) instead of reading beside it. A crash leaves a
+/// hot journal that the next connection rolls back, and that connection puts the ledger
+/// back in WAL mode as every connection does on opening.
+struct RollbackJournal<'a> {
+    conn: &'a Connection,
+    switched: bool,
+}
+
+impl<'a> RollbackJournal<'a> {
+    fn begin(conn: &'a Connection) -> RollbackJournal<'a> {
+        let mode = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, String>(0)).ok();
+        // Another connection holding the ledger open answers "busy" for as long as it
+        // stays: the import asks once and does not wait for it.
+        let asked_once = conn.busy_timeout(Duration::ZERO).is_ok();
+        let switched = asked_once
+            && mode("PRAGMA journal_mode").as_deref() == Some("wal")
+            && mode("PRAGMA journal_mode = TRUNCATE").as_deref() == Some("truncate")
+            && conn.execute_batch("PRAGMA synchronous = FULL").is_ok();
+        // Should it fail, the transaction that follows does not wait for the lock either,
+        // and says "database is locked" rather than hang.
+        let _ = conn.busy_timeout(BUSY_TIMEOUT);
+        RollbackJournal { conn, switched }
+    }
+}
+
+impl Drop for RollbackJournal<'_> {
+    fn drop(&mut self) {
+        if self.switched {
+            // Should either fail (a reader holds the ledger at this moment), the ledger
+            // stays in rollback-journal mode until the next connection opens it.
+            let _ = self.conn.execute_batch("PRAGMA synchronous = NORMAL");
+            let _ = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+        }
+    }
 }
 
 struct ForeignKeyChecksBack<'a>(&'a Connection);
@@ -188,12 +236,14 @@ impl Drop for ForeignKeyChecksBack<'_> {
 
 impl<'a> BulkTransaction<'a> {
     fn begin(conn: &'a Connection) -> Result<BulkTransaction<'a>> {
+        let journal = RollbackJournal::begin(conn);
         conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         let checks_back = ForeignKeyChecksBack(conn);
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         Ok(BulkTransaction {
             tx,
             _checks_back: checks_back,
+            _journal: journal,
         })
     }
 
@@ -272,6 +322,74 @@ mod tests {
         assert!(orphan_event_refused(&ledger));
         assert!(ledger.instrument("BULK-2").expect("query").is_none());
         assert!(ledger.instrument("BULK-1").expect("query").is_some());
+    }
+
+    /// A pragma's value as text ("wal"; "1" for NORMAL sync, "2" for FULL).
+    fn mode(conn: &Connection, pragma: &str) -> String {
+        conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
+            Ok(match r.get_ref(0)? {
+                rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                other => other.as_str()?.to_string(),
+            })
+        })
+        .expect("pragma")
+    }
+
+    /// A bulk import writes through a rollback journal when its connection is the only one
+    /// on the ledger, through the WAL when another holds it open; either way the ledger is
+    /// in WAL mode again, and NORMAL sync, when it ends, committed or not.
+    #[test]
+    fn a_bulk_import_writes_through_a_rollback_journal_when_alone_and_leaves_wal_mode_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ledger.db");
+        let mut ledger = Ledger::open_with(&path, false).expect("ledger");
+        let journal_then_now = |ledger: &mut Ledger, id: &str, commit: bool| {
+            let mut import = ledger.import_instruments("a.csv", false).expect("import");
+            import.add(2, &instrument(id)).expect("add");
+            let during = (
+                mode(&import.tx, "journal_mode"),
+                mode(&import.tx, "synchronous"),
+            );
+            match commit {
+                true => assert_eq!(import.finish(Ok(())).expect("commit").inserted, 1),
+                false => drop(import),
+            }
+            let after = (
+                mode(&ledger.conn, "journal_mode"),
+                mode(&ledger.conn, "synchronous"),
+            );
+            (during, after)
+        };
+        let wal = ("wal".to_string(), "1".to_string());
+        let alone = ("truncate".to_string(), "2".to_string());
+        assert_eq!(
+            journal_then_now(&mut ledger, "ALONE-1", true),
+            (alone.clone(), wal.clone())
+        );
+        assert_eq!(
+            journal_then_now(&mut ledger, "ALONE-2", false),
+            (alone, wal.clone())
+        );
+
+        let other = Connection::open(&path).expect("another connection");
+        let count = |conn: &Connection| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM instrument WHERE id LIKE 'ALONE-%' OR id LIKE 'SHARED-%'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count")
+        };
+        assert_eq!(
+            count(&other),
+            1,
+            "committed, and the dropped import rolled back"
+        );
+        assert_eq!(
+            journal_then_now(&mut ledger, "SHARED-1", true),
+            (wal.clone(), wal)
+        );
+        assert_eq!(count(&other), 2, "the other connection reads the import");
     }
 
     #[test]

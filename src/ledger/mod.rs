@@ -200,10 +200,14 @@ impl<'a> RollbackJournal<'a> {
         // Another connection holding the ledger open answers "busy" for as long as it
         // stays: the import asks once and does not wait for it.
         let asked_once = conn.busy_timeout(Duration::ZERO).is_ok();
-        let switched = asked_once
+        let mut switched = asked_once
             && mode("PRAGMA journal_mode").as_deref() == Some("wal")
-            && mode("PRAGMA journal_mode = TRUNCATE").as_deref() == Some("truncate")
-            && conn.execute_batch("PRAGMA synchronous = FULL").is_ok();
+            && mode("PRAGMA journal_mode = TRUNCATE").as_deref() == Some("truncate");
+        if switched && conn.execute_batch("PRAGMA synchronous = FULL").is_err() {
+            // Not without the syncs that make it safe: back to the WAL at once.
+            let _ = mode("PRAGMA journal_mode = WAL");
+            switched = false;
+        }
         // Should it fail, the transaction that follows does not wait for the lock either,
         // and says "database is locked" rather than hang.
         let _ = conn.busy_timeout(BUSY_TIMEOUT);

@@ -462,11 +462,20 @@ impl Ledger {
     /// listing of one state reads neither the records of other states nor every event
     /// on its instruments.
     pub fn records_of(&self, pairs: &[(&str, &str)]) -> Result<Records> {
+        // The `record` view's rows of the pair, reached from the tables that record the
+        // instrument (`table_instrument`) rather than from the events: an event's news
+        // citations would each fetch its article's source row, scattered over the ledger
+        // file, only to find it is not a table. (`+c.state` keeps SQLite from reading every
+        // citation of the state through `citation_by_state` for each pair instead.)
         let mut of_pair = self.conn.prepare_cached(
-            "SELECT event_id, state, instrument_id, action, date, citation_id, source_id,
-                    source_title, source_url, as_of, quote
-             FROM record WHERE stage = 'international' AND state = ?1 AND instrument_id = ?2
-             ORDER BY date, event_id, citation_id",
+            "SELECT e.id, e.state, e.instrument_id, e.action, e.date, c.id, s.id,
+                    s.title, s.url, s.published, c.quote
+             FROM table_instrument t
+             JOIN source s ON s.id = t.source_id AND s.kind = 'status_table'
+             JOIN citation c ON c.source_id = t.source_id
+             JOIN event e ON e.id = c.event_id AND e.instrument_id = t.instrument_id
+             WHERE t.instrument_id = ?2 AND +c.state = ?1 AND e.stage = 'international'
+             ORDER BY e.date, e.id, c.id",
         )?;
         let mut tables_of = self.conn.prepare_cached(
             "SELECT s.published FROM table_instrument t JOIN source s ON s.id = t.source_id

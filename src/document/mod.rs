@@ -159,10 +159,7 @@ pub fn detect_format(path: &Path, head: &[u8]) -> Format {
         Some("jsonl" | "ndjson") => return Format::Jsonl,
         _ => {}
     }
-    let mut head = head;
-    while let Some(rest) = head.strip_prefix(BOM.as_bytes()) {
-        head = rest;
-    }
+    let head = &head[boms_before(head)..];
     match head.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'<') => Format::Html,
         Some(b'{') => Format::Jsonl,
@@ -236,10 +233,20 @@ fn walk_folder(
 
 const BOM: &str = "\u{feff}";
 
-/// `text` without the byte-order marks it starts with: one, or more where files that
-/// carried one were joined or re-saved by tools that add another.
+/// How many bytes of byte-order marks `bytes` start with: one mark, or more where files
+/// that carried one were joined or re-saved by tools that add another.
+fn boms_before(bytes: &[u8]) -> usize {
+    let mut rest = bytes;
+    while let Some(after) = rest.strip_prefix(BOM.as_bytes()) {
+        rest = after;
+    }
+    bytes.len() - rest.len()
+}
+
+/// `text` without the byte-order marks it starts with ([`boms_before`]).
 fn without_boms(text: &str) -> &str {
-    text.trim_start_matches(BOM)
+    // Whole marks, so the cut is at a character's start.
+    &text[boms_before(text.as_bytes())..]
 }
 
 /// The kind of a binary file, from its first bytes.

@@ -171,8 +171,29 @@ fn stored_aliases(i: &Instrument) -> Vec<&str> {
 
 /// [`stored_aliases`] as the JSON array the `aliases` column holds.
 fn alias_list(i: &Instrument) -> Result<String> {
-    serde_json::to_string(&stored_aliases(i))
-        .map_err(|e| Error::Usage(format!("instrument '{}': aliases: {e}", i.id)))
+    aliases_json(&i.id, &stored_aliases(i))
+}
+
+/// Aliases (already as [`stored_aliases`] keeps them) as the `aliases` column holds them:
+/// a JSON array of texts.
+pub(super) fn aliases_json<T: Serialize>(id: &str, aliases: &[T]) -> Result<String> {
+    serde_json::to_string(aliases)
+        .map_err(|e| Error::Usage(format!("instrument '{id}': aliases: {e}")))
+}
+
+/// An instrument by id: the exact id, a look-up in the key, or else the id in another case,
+/// which reads every row (the key's order is by bytes).
+pub(super) fn instrument_by_id(conn: &Connection, id: &str) -> Result<Option<Instrument>> {
+    Ok(conn
+        .prepare_cached(concat!(
+            "SELECT ",
+            instrument_columns!(),
+            " FROM instrument WHERE id = ?1 UNION ALL SELECT ",
+            instrument_columns!(),
+            " FROM instrument WHERE id = ?1 COLLATE NOCASE AND id <> ?1 LIMIT 1"
+        ))?
+        .query_row([id.trim()], instrument_from_row)
+        .optional()?)
 }
 
 /// An instrument import under way: one transaction, rows written as they are read. It
@@ -364,25 +385,9 @@ impl Ledger {
         Ok(states)
     }
 
-    /// An instrument by id (exact, then any case), with its aliases. The exact id is a
-    /// look-up in the key; only an id in another case reads every row (the key's order is
-    /// by bytes).
+    /// An instrument by id (exact, then any case), with its aliases.
     pub fn instrument(&self, id: &str) -> Result<Option<Instrument>> {
-        let found = self
-            .conn
-            .query_row(
-                concat!(
-                    "SELECT ",
-                    instrument_columns!(),
-                    " FROM instrument WHERE id = ?1 UNION ALL SELECT ",
-                    instrument_columns!(),
-                    " FROM instrument WHERE id = ?1 COLLATE NOCASE AND id <> ?1 LIMIT 1"
-                ),
-                [id.trim()],
-                instrument_from_row,
-            )
-            .optional()?;
-        Ok(found)
+        instrument_by_id(&self.conn, id)
     }
 
     /// An instrument by id or by one of its names; an unknown one suggests close matches.

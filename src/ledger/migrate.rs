@@ -100,8 +100,7 @@ fn aliases_on_their_rows(tx: &Transaction) -> Result<()> {
         let mut current: Option<(String, Vec<String>)> = None;
         let mut flush = |done: Option<(String, Vec<String>)>| -> Result<()> {
             if let Some((id, aliases)) = done {
-                let list = serde_json::to_string(&aliases)
-                    .map_err(|e| Error::Usage(format!("instrument '{id}': aliases: {e}")))?;
+                let list = super::catalogue::aliases_json(&id, &aliases)?;
                 write.execute(rusqlite::params![id, list])?;
             }
             Ok(())

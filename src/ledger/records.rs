@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::catalogue::suggest_states;
+use super::catalogue::{instrument_by_id, suggest_states};
 use super::events::{write_source, SourceMeta, TextAt};
 use super::staging::{self, StagedAct, Staging};
 use super::{BulkTransaction, Ledger};
@@ -56,21 +56,11 @@ fn state_index(conn: &Connection) -> Result<HashMap<String, Vec<String>>> {
 }
 
 fn table_instrument(conn: &Connection, id: &str) -> Result<Option<TableInstrument>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, title, url FROM instrument WHERE id = ?1
-             UNION ALL
-             SELECT id, title, url FROM instrument WHERE id = ?1 COLLATE NOCASE AND id <> ?1
-             LIMIT 1",
-        )?
-        .query_row([id.trim()], |r| {
-            Ok(TableInstrument {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                url: r.get(2)?,
-            })
-        })
-        .optional()?)
+    Ok(instrument_by_id(conn, id)?.map(|i| TableInstrument {
+        id: i.id,
+        title: i.title,
+        url: i.url,
+    }))
 }
 
 /// The lines a name was met on: the first few, and how many in all.

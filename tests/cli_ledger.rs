@@ -110,6 +110,17 @@ X-2,,2001-02-03,\n\
 X-3,Bad Date Treaty,2001-02-30,\n\
 X-1,Again,,\n";
 
+/// Runs `instruments import FLAGS CSV`, which must succeed and say `said` (its counts).
+fn imports(work: &Work, csv: &std::path::Path, flags: &[&str], said: &str) {
+    work.cmd()
+        .args(["instruments", "import"])
+        .args(flags)
+        .arg(csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(said));
+}
+
 #[test]
 fn a_csv_with_three_bad_rows_reports_all_three_and_changes_nothing() {
     let work = Work::new();
@@ -143,14 +154,7 @@ fn import_inserts_then_refuses_existing_ids_unless_upsert() {
          TEST-1,Convention on Testing Things,Testing Convention,Test Pact|The Tester,Nobody,2020-01-01,2020-02-01,2021-03-01,https://example.org/t1\r\n\
          TEST-2,Protocol on Testing,,,,,,,\r\n",
     );
-    work.cmd()
-        .args(["instruments", "import"])
-        .arg(&csv)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "2 inserted, 0 updated, 0 unchanged",
-        ));
+    imports(&work, &csv, &[], "2 inserted, 0 updated, 0 unchanged");
     let v = work.json(&["instruments", "show", "Test Pact", "--format", "json"]);
     assert_eq!(v["id"], "TEST-1");
     assert_eq!(v["in_force"], "2021-03-01");
@@ -170,14 +174,12 @@ fn import_inserts_then_refuses_existing_ids_unless_upsert() {
         "changed.csv",
         "id,title,in_force\nTEST-1,Convention on Testing Things,2021-04-01\nTEST-2,Protocol on Testing,\n",
     );
-    work.cmd()
-        .args(["instruments", "import", "--upsert"])
-        .arg(&changed)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "0 inserted, 1 updated, 1 unchanged",
-        ));
+    imports(
+        &work,
+        &changed,
+        &["--upsert"],
+        "0 inserted, 1 updated, 1 unchanged",
+    );
     let v = work.json(&["instruments", "show", "TEST-1", "--format", "json"]);
     assert_eq!(v["in_force"], "2021-04-01");
     assert_eq!(
@@ -195,12 +197,7 @@ fn a_short_title_is_a_name_and_aliases_that_repeat_a_name_are_kept_once() {
         "id,title,short_title,aliases\n\
          SHORT-1,Convention on Short Names,Short Names Convention,Short Names Convention|SNC|Convention on Short Names|SNC\n",
     );
-    work.cmd()
-        .args(["instruments", "import"])
-        .arg(&csv)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("1 inserted"));
+    imports(&work, &csv, &[], "1 inserted");
     let v = work.json(&[
         "instruments",
         "show",
@@ -239,14 +236,12 @@ fn a_short_title_is_a_name_and_aliases_that_repeat_a_name_are_kept_once() {
         "only the alias is kept among the aliases"
     );
     // The same row again is unchanged, though its aliases repeat its titles.
-    work.cmd()
-        .args(["instruments", "import", "--upsert"])
-        .arg(&csv)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "0 inserted, 0 updated, 1 unchanged",
-        ));
+    imports(
+        &work,
+        &csv,
+        &["--upsert"],
+        "0 inserted, 0 updated, 1 unchanged",
+    );
 }
 
 #[test]
@@ -843,14 +838,12 @@ fn upsert_updates_an_instrument_that_entries_cite() {
         "fix.csv",
         "id,title,opened\nCETS-216,Council of Europe Convention against Trafficking in Human Organs,2015-03-25\n",
     );
-    work.cmd()
-        .args(["instruments", "import", "--upsert"])
-        .arg(&csv)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "0 inserted, 1 updated, 0 unchanged",
-        ));
+    imports(
+        &work,
+        &csv,
+        &["--upsert"],
+        "0 inserted, 1 updated, 0 unchanged",
+    );
     let v = work.json(&["list", "--state", "AZE", "--format", "json"]);
     assert_eq!(
         v[0]["instrument"], "CETS-216",

@@ -76,7 +76,7 @@ CREATE TABLE IF NOT EXISTS source (
                                              -- empty for a text in a pack (source_text)
 );
 
--- The texts of articles ingested side by side, packed together (since version 8): 64 KiB
+-- The texts of articles ingested side by side, packed together (since version 8): 128 KiB
 -- of text, one after another, in one zstd frame, which `zstd -d` reads whole. zstd builds
 -- its tables once for the lot and finds what the articles share, where a frame of its own
 -- for each 3 KB article spent a third of its packing building tables.

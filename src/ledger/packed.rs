@@ -1,6 +1,6 @@
 //! Source texts as the ledger stores them, as zstd frames (level 1, with their content size
 //! and a checksum). An article ingested from a file shares a frame with the articles read
-//! beside it, 64 KiB of text to a frame (`text_pack`, and its place in it in
+//! beside it, 128 KiB of text to a frame (`text_pack`, and its place in it in
 //! `source_text`); any other source (a status table, a manual entry), and an article stored
 //! before schema 8, has a frame of its own in `source.packed_text`.
 //!
@@ -58,10 +58,13 @@ pub fn unpack_text(source_id: i64, packed: &[u8]) -> Result<String> {
 }
 
 /// The bytes of text an ingest packs into one frame, at least: texts are added to a pack
-/// until they hold this much. 64 KiB of the benchmark's news packs to about 13 KB, so one
-/// pack fills most of a 16 KiB page: SQLite gives a row that large a page of its own, and
-/// packs of 16 articles (10 KB) left 40% of their pages empty.
-pub const PACK_BYTES: usize = 64 * 1024;
+/// until they hold this much. 128 KiB of the benchmark's news packs to about 23 KB, more
+/// than a 16 KiB page: SQLite keeps the head of such a row on a leaf page beside other
+/// rows and the rest on overflow pages it fills whole. Packs of 64 KiB (13 KB) each had a
+/// page of their own, and a quarter of the text_pack pages were empty (77 MB of pages for
+/// 59 MB of packs on 100k articles, against 57 MB for 53 MB now); packs of 16 articles
+/// (10 KB) left 40% empty. A larger pack costs a reader more to unpack one text of it.
+pub const PACK_BYTES: usize = 128 * 1024;
 
 /// Splits a run of texts, given by their lengths in bytes, into runs that each pack into
 /// one frame ([`PACK_BYTES`]): the ranges of their indices, in order, covering every text.

@@ -103,16 +103,15 @@ fn prepare_chunk(
     index: Option<&SourceIndex>,
     hashed: Vec<(Document, String)>,
 ) -> Result<Vec<PackedGroup>> {
-    let identified = hashed
+    let known = match index {
+        Some(index) => index.known(&hashed.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>())?,
+        None => vec![false; hashed.len()],
+    };
+    let identified: Vec<(Document, String, bool)> = hashed
         .into_iter()
-        .map(|(d, h)| {
-            let known = match index {
-                Some(index) => index.contains(&h)?,
-                None => false,
-            };
-            Ok((d, h, known))
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .zip(known)
+        .map(|((d, h), known)| (d, h, known))
+        .collect();
     // Known documents have no text to pack.
     let groups = pack_groups(
         identified

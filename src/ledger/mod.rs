@@ -397,6 +397,37 @@ mod tests {
     }
 
     #[test]
+    fn the_source_index_tells_which_of_a_chunks_hashes_are_recorded_in_their_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut ledger = Ledger::open_with(&dir.path().join("l.db"), false).expect("ledger");
+        let index = ledger.source_index().expect("index");
+        let mut writer = ledger.writer().expect("writer");
+        for (text, hash) in [("first", "h1"), ("second", "h2")] {
+            let doc = crate::model::Document {
+                origin: format!("{text}.txt"),
+                text: text.to_string(),
+                ..Default::default()
+            };
+            let packed = pack_text(text).expect("packed");
+            writer
+                .record_document(&doc, hash, TextAt::Own(&packed), &[], &[])
+                .expect("recorded");
+        }
+        // Before the commit, the second connection sees none of them.
+        let before = index.as_ref().map(|i| i.known(&["h1"]).expect("known"));
+        assert_eq!(before, Some(vec![false]));
+        writer.commit().expect("commit");
+        let index = index.expect("a file ledger has an index");
+        assert_eq!(
+            index
+                .known(&["h0", "h2", "h1", "h2", "\"quoted\""])
+                .expect("known"),
+            vec![false, true, true, true, false]
+        );
+        assert_eq!(index.known(&[]).expect("none"), Vec::<bool>::new());
+    }
+
+    #[test]
     fn a_new_ledger_has_16k_pages_and_an_older_one_keeps_its_own() {
         let dir = tempfile::tempdir().expect("tempdir");
         let page_size = |ledger: &Ledger| -> i64 {

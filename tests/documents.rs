@@ -284,6 +284,45 @@ fn jsonl_problems_name_the_field() {
     assert_eq!(fine.origin, "in.jsonl:6");
 }
 
+/// The text, decoded as the line is parsed, is told apart from the rest: each wrong kind
+/// of value and a bad escape (with its column) are the text's problems, a line cut in
+/// its text is not valid JSON; an escaped text comes back decoded.
+#[test]
+fn jsonl_text_problems_name_the_text_and_where() {
+    let input = concat!(
+        "{\"text\":5}\n",
+        "{\"text\":[1,{\"a\":[2]}],\"url\":\"u\"}\n",
+        "{\"text\":{\"a\":1}}\n",
+        "{\"text\":true}\n",
+        "{\"text\":null}\n",
+        "{\"text\":\"bad \\q escape\"}\n",
+        "{\"text\":\"left open\n",
+        "{\"title\":\"t\",\"text\":\"Chile \\u00e9 \\\"signed\\\"\\nit.\",\"text2\":1}\n",
+    );
+    let all: Vec<_> = read_jsonl("in.jsonl", input.as_bytes()).collect();
+    let problem = |i: usize| {
+        let p = all[i].as_ref().expect_err("a problem");
+        assert_eq!(p.line, Some(i as u64 + 1));
+        assert_eq!(p.column.as_deref(), Some("text"), "{}", p.message);
+        p.message.clone()
+    };
+    assert_eq!(problem(0), "expected a string, found a number");
+    assert_eq!(problem(1), "expected a string, found an array");
+    assert_eq!(problem(2), "expected a string, found an object");
+    assert_eq!(problem(3), "expected a string, found a boolean");
+    assert_eq!(problem(4), "is empty");
+    assert_eq!(
+        problem(5),
+        "not a valid string at column 15: invalid escape"
+    );
+    let cut = all[6].as_ref().expect_err("a line cut in its text");
+    assert_eq!((cut.line, cut.column.as_deref()), (Some(7), None));
+    assert!(cut.message.starts_with("not valid JSON"), "{}", cut.message);
+    let fine = all[7].as_ref().expect("line 8");
+    assert_eq!(fine.text, "Chile \u{e9} \"signed\"\nit.");
+    assert_eq!(fine.title.as_deref(), Some("t"));
+}
+
 /// Lines after the first are not read until they are asked for.
 #[test]
 fn jsonl_streams_a_line_at_a_time() {

@@ -402,7 +402,7 @@ fn every_kind_of_bad_json_line_is_named_and_skipped_with_keep_going() {
         .says("kinds.jsonl:4: text: is missing")
         .says("kinds.jsonl:5: text: is empty")
         .says("kinds.jsonl:6: published: '2023-02-30' is not a date")
-        .says("kinds.jsonl:7: not valid JSON")
+        .says("kinds.jsonl:7: text: not a valid string at column 15: control character")
         .says("kinds.jsonl:8: url: expected a string")
         .says("2 documents read: 2 new")
         .says("7 malformed record(s) skipped");

@@ -139,10 +139,26 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
     let text = super::without_boms(text);
     // The fields as they are written: only those read are parsed, strings straight into
     // their `String`; the rest, and every key, are never copied.
-    let fields: Fields = match serde_json::from_str(text) {
+    let mut fields: Fields = match serde_json::from_str(text) {
         Ok(fields) => fields,
-        Err(_) => return Err(problem(None, not_an_object(text))),
+        Err(e) => {
+            let message = e.to_string();
+            return Err(match message.strip_prefix(BAD_TEXT) {
+                // A bad escape in the text. (A text left open runs past the line's end, and
+                // serde_json finds it on "line 2": the line is cut, not the text wrong.)
+                Some(why) if e.line() == 1 => {
+                    // serde_json ends its messages with "at line 1 column C".
+                    let why = why.rfind(" at line ").map_or(why, |at| &why[..at]);
+                    problem(
+                        Some("text"),
+                        format!("not a valid string at column {}: {why}", e.column()),
+                    )
+                }
+                _ => problem(None, not_an_object(text)),
+            });
+        }
     };
+    let body = fields.text.take();
     let field = |name: &str| -> Result<Option<String>, Problem> {
         let Some(raw) = fields.get(name) else {
             return Ok(None);
@@ -161,13 +177,23 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
             )),
         }
     };
-    let Some(body) = field("text")? else {
-        let why = if fields.get("text").is_some() {
-            "is empty"
-        } else {
-            "is missing (every line needs the article's text)"
-        };
-        return Err(problem(Some("text"), why.to_string()));
+    let body = match body {
+        Some(Text::String(body)) if !body.trim().is_empty() => body,
+        Some(Text::Other(kind)) => {
+            return Err(problem(
+                Some("text"),
+                format!("expected a string, found {kind}"),
+            ))
+        }
+        Some(Text::String(_) | Text::Null) => {
+            return Err(problem(Some("text"), "is empty".to_string()))
+        }
+        None => {
+            return Err(problem(
+                Some("text"),
+                "is missing (every line needs the article's text)".to_string(),
+            ))
+        }
     };
     let published = match field("published")? {
         None => None,
@@ -203,10 +229,73 @@ fn parse_line(origin: &str, line: u64, bytes: &[u8]) -> Result<Document, Problem
 /// The fields of a record that are read.
 const FIELDS: [&str; 6] = ["text", "title", "url", "publisher", "author", "published"];
 
-/// The [`FIELDS`] of a record, each as written (`null` too), in that order; the other
-/// fields are skipped without being copied. A field named twice keeps its last value, as
-/// a map of the whole object would.
-struct Fields<'a>([Option<&'a RawValue>; FIELDS.len()]);
+/// The place of `text` in [`FIELDS`].
+const TEXT: usize = 0;
+
+/// How an error met while decoding the text begins, so that its problem names the field.
+const BAD_TEXT: &str = "in the text: ";
+
+/// The [`FIELDS`] of a record, each as written (`null` too), in that order, but the text,
+/// which is decoded as it is met (most of a line, scanned once, where a `RawValue` of it
+/// was scanned to its end and then again to decode it); the other fields are skipped
+/// without being copied. A field named twice keeps its last value, as a map of the whole
+/// object would.
+struct Fields<'a> {
+    raw: [Option<&'a RawValue>; FIELDS.len()],
+    text: Option<Text>,
+}
+
+/// The `text` field's value: a string, `null`, or the kind of value it is instead.
+enum Text {
+    String(String),
+    Null,
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Value;
+        impl<'de> serde::de::Visitor<'de> for Value {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text::String(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text::String(v))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Text, E> {
+                Ok(Text::Null)
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Text, E> {
+                Ok(Text::Other(kind_of(Some(b't'))))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Text, E> {
+                Ok(Text::Other(kind_of(None)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Text, E> {
+                Ok(Text::Other(kind_of(None)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Text, E> {
+                Ok(Text::Other(kind_of(None)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Text::Other(kind_of(Some(b'['))))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Text, M::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Text::Other(kind_of(Some(b'{'))))
+            }
+        }
+        deserializer.deserialize_any(Value)
+    }
+}
 
 /// The place of a field in [`FIELDS`], if the tool reads it.
 fn field_index(name: &str) -> Option<usize> {
@@ -215,7 +304,7 @@ fn field_index(name: &str) -> Option<usize> {
 
 impl<'a> Fields<'a> {
     fn get(&self, name: &str) -> Option<&'a RawValue> {
-        field_index(name).and_then(|i| self.0[i])
+        field_index(name).and_then(|i| self.raw[i])
     }
 }
 
@@ -231,11 +320,21 @@ impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
                 self,
                 mut map: M,
             ) -> Result<Fields<'a>, M::Error> {
-                let mut fields = Fields([None; FIELDS.len()]);
+                let mut fields = Fields {
+                    raw: [None; FIELDS.len()],
+                    text: None,
+                };
                 while let Some(FieldName(index)) = map.next_key()? {
+                    if index == Some(TEXT) {
+                        let text = map
+                            .next_value()
+                            .map_err(|e| serde::de::Error::custom(format_args!("{BAD_TEXT}{e}")))?;
+                        fields.text = Some(text);
+                        continue;
+                    }
                     let value: &'de RawValue = map.next_value()?;
                     if let Some(i) = index {
-                        fields.0[i] = Some(value);
+                        fields.raw[i] = Some(value);
                     }
                 }
                 Ok(fields)

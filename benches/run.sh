@@ -182,7 +182,14 @@ for n in "${ARTICLES[@]}"; do
     say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB: $rate MB/s," \
         "$(calc "$n / ($WALL_MS / 1000)") documents/s, $(calc "${claims:-0} / ($WALL_MS / 1000)") claims/s" \
         "(cpu-bound rate $(calc "$mb / $CPU_S") MB per cpu-second)"
-    result "ingest ${n} (MB/s)" ">= 100" "$rate" "$(at_least "$rate" 100)"
+    # The issue sets the 100 MB/s target on the 100k corpus; a smaller one is shown for
+    # scale (the fixed start and end, creating the ledger and the gazetteer, the checkpoint
+    # and its fsyncs, weigh more on it); a larger one must meet it too.
+    if ((n >= 100000)); then
+        result "ingest ${n} (MB/s)" ">= 100" "$rate" "$(at_least "$rate" 100)"
+    else
+        result "ingest ${n} (MB/s)" "-" "$rate" "info"
+    fi
     result "ingest ${n} peak RSS (MB)" "<= 150" "$RSS_MB" "$(at_most "$RSS_MB" 150)"
 done
 

@@ -27,7 +27,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use packed::{
     pack_groups, pack_text, pack_texts, stored_text, unpack_text, TextPack, PACK_BYTES,
 };
-pub use records::{RecordImport, StatusTableImport, SHIPPED_UNTC_AS_OF};
+pub use records::{row_sql, RecordImport, StatusTableImport, SHIPPED_UNTC_AS_OF};
 pub use sources::{
     Conflict, ConflictEvent, MentionSource, SourceCitation, SourceEntry, SourceMention, SourceText,
     UnresolvedCount,

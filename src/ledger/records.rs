@@ -24,6 +24,25 @@ pub const SHIPPED_UNTC: &str = include_str!("../../data/untc_2026_participants.c
 /// Their status date ("STATUS AS AT : 03-02-2026").
 pub const SHIPPED_UNTC_AS_OF: &str = "2026-02-03";
 
+/// The statements a records import writes each row with: its event (unless the ledger
+/// holds it), the event it met, and its citation. Public so that
+/// `examples/records_store.rs` measures the store with the very statements the import runs.
+pub mod row_sql {
+    /// ?1 state, ?2 instrument, ?3 action, ?4 date, ?5 precision.
+    pub const NEW_EVENT: &str =
+        "INSERT INTO event (state, instrument_id, action, stage, date, precision)
+         VALUES (?1, ?2, ?3, 'international', ?4, ?5) ON CONFLICT DO NOTHING";
+    /// ?1 state, ?2 instrument, ?3 action, ?4 date: the id of the event already there.
+    pub const OLD_EVENT: &str =
+        "SELECT id FROM event WHERE state = ?1 AND instrument_id = ?2 AND action = ?3
+         AND stage = 'international' AND date = ?4";
+    /// ?1 event, ?2 source, ?3 and ?4 the row's span, ?5 its text, ?6 extractor, ?7 state.
+    pub const CITATION: &str =
+        "INSERT INTO citation (event_id, source_id, span_start, span_end, quote,
+                               highlights, extractor, confidence, date_basis, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, 1.0, 'stated', ?7) ON CONFLICT DO NOTHING";
+}
+
 /// What a records import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordImport {
@@ -330,19 +349,9 @@ impl TableWriter {
                 counts.already_present += group.rows;
                 continue;
             }
-            let mut new_event = conn.prepare_cached(
-                "INSERT INTO event (state, instrument_id, action, stage, date, precision)
-                 VALUES (?1, ?2, ?3, 'international', ?4, ?5) ON CONFLICT DO NOTHING",
-            )?;
-            let mut old_event = conn.prepare_cached(
-                "SELECT id FROM event WHERE state = ?1 AND instrument_id = ?2 AND action = ?3
-                 AND stage = 'international' AND date = ?4",
-            )?;
-            let mut citation = conn.prepare_cached(
-                "INSERT INTO citation (event_id, source_id, span_start, span_end, quote,
-                                       highlights, extractor, confidence, date_basis, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, 1.0, 'stated', ?7) ON CONFLICT DO NOTHING",
-            )?;
+            let mut new_event = conn.prepare_cached(row_sql::NEW_EVENT)?;
+            let mut old_event = conn.prepare_cached(row_sql::OLD_EVENT)?;
+            let mut citation = conn.prepare_cached(row_sql::CITATION)?;
             let mut created = 0;
             // The instruments this table records (one, as rows are grouped by instrument).
             let mut recorded_instruments: Vec<&str> = Vec::new();

@@ -400,10 +400,63 @@ fn is_pluperfect(sentence: &str, start: usize, cue_text: &str) -> bool {
 /// The trigger words of every cue pattern, by their first two letters (lower case): for
 /// each word, the patterns (bits of a mask, by their place in [`cue_patterns`]) it opens.
 struct Triggers {
-    by_start: Vec<Vec<(&'static str, u64)>>,
+    by_start: Vec<Vec<Trigger>>,
     /// By a word's first byte (either case), a bit for each second letter (a to z) with
     /// which it begins a trigger word: most words are turned away by one look-up here.
     seconds: [u32; 256],
+}
+
+/// One trigger word, its first eight bytes kept as a number (see [`head_of`]) so that a
+/// word of the text is turned away, or taken when it is no longer, by one comparison.
+#[derive(Debug, Clone)]
+struct Trigger {
+    word: &'static str,
+    /// The first eight bytes (fewer for a shorter word, the rest zero), little-endian.
+    head: u64,
+    /// Ones over the bytes `head` holds.
+    head_mask: u64,
+    /// The patterns it opens.
+    opens: u64,
+}
+
+impl Trigger {
+    fn new(word: &'static str, opens: u64) -> Trigger {
+        let n = word.len().min(8);
+        let mut bytes = [0u8; 8];
+        bytes[..n].copy_from_slice(&word.as_bytes()[..n]);
+        Trigger {
+            word,
+            head: u64::from_le_bytes(bytes),
+            head_mask: u64::MAX >> (8 * (8 - n)),
+            opens,
+        }
+    }
+
+    /// Whether `rest`, whose first eight bytes `head` holds as [`head_of`] gives them,
+    /// begins with this word in any case.
+    #[inline]
+    fn begins(&self, rest: &[u8], head: u64) -> bool {
+        head & self.head_mask == self.head
+            && (self.word.len() <= 8
+                || rest
+                    .get(8..self.word.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(&self.word.as_bytes()[8..])))
+    }
+}
+
+/// The first eight bytes of `rest` (zero past its end) as a little-endian number, each with
+/// bit 5 set: an ASCII letter in lower case, and no other byte a lower-case letter (a byte
+/// is one with bit 5 set only if it is a letter of either case), so that comparing with a
+/// lower-case word is comparing in any case, and a shorter text never matches a letter.
+#[inline]
+fn head_of(rest: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = rest.len().min(8);
+    bytes[..n].copy_from_slice(&rest[..n]);
+    // Zeros past the end stay zero (no letter): only the bytes of `rest` are folded.
+    let folded =
+        u64::MAX.checked_shr(8 * (8 - n) as u32).unwrap_or(0) & u64::from_le_bytes([0x20; 8]);
+    u64::from_le_bytes(bytes) | folded
 }
 
 /// The place of an ASCII letter (either case) in the alphabet.
@@ -432,20 +485,18 @@ impl Triggers {
         let Some(words) = letter(a).and_then(|first| self.by_start.get(first * 26 + second)) else {
             return 0;
         };
+        let head = head_of(rest);
         words
             .iter()
-            .filter(|(w, _)| {
-                rest.get(..w.len())
-                    .is_some_and(|r| r.eq_ignore_ascii_case(w.as_bytes()))
-            })
-            .fold(0, |mask, (_, m)| mask | m)
+            .filter(|t| t.begins(rest, head))
+            .fold(0, |mask, t| mask | t.opens)
     }
 }
 
 fn triggers() -> &'static Triggers {
     static TRIGGERS: OnceLock<Triggers> = OnceLock::new();
     TRIGGERS.get_or_init(|| {
-        let mut by_start: Vec<Vec<(&'static str, u64)>> = vec![Vec::new(); 26 * 26];
+        let mut by_start: Vec<Vec<Trigger>> = vec![Vec::new(); 26 * 26];
         let mut seconds = [0u32; 256];
         for (bit, pattern) in cue_patterns().iter().enumerate() {
             for &word in pattern.triggers {
@@ -455,9 +506,9 @@ fn triggers() -> &'static Triggers {
                     _ => None,
                 }
                 .expect("trigger words are lower-case letters, two or more");
-                match by_start[k].iter_mut().find(|(x, _)| *x == word) {
-                    Some((_, mask)) => *mask |= 1 << bit,
-                    None => by_start[k].push((word, 1 << bit)),
+                match by_start[k].iter_mut().find(|t| t.word == word) {
+                    Some(t) => t.opens |= 1 << bit,
+                    None => by_start[k].push(Trigger::new(word, 1 << bit)),
                 }
                 for first in [w[0], w[0].to_ascii_uppercase()] {
                     seconds[usize::from(first)] |= 1 << (k % 26);
@@ -998,6 +1049,58 @@ mod tests {
         // Letters that fold to ASCII only under Unicode rules open every pattern.
         assert_eq!(possible_cues("Chile ſigned it"), u64::MAX);
         assert!(!find_cues("Chile ſigned it", 0).is_empty());
+    }
+
+    /// A trigger word is found at the start of a text exactly when the text begins with it
+    /// in some case: for short and long words, texts shorter than eight bytes or than the
+    /// word, and every byte value in every place of the head.
+    #[test]
+    fn trigger_words_begin_a_text_as_eq_ignore_ascii_case_says() {
+        let plain = |word: &str, rest: &[u8]| {
+            rest.get(..word.len())
+                .is_some_and(|r| r.eq_ignore_ascii_case(word.as_bytes()))
+        };
+        let words = [
+            "in",
+            "sign",
+            "signed",
+            "ratified",
+            "instrument",
+            "definitively",
+        ];
+        let mut texts: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"i".to_vec(),
+            b"IN".to_vec(),
+            b"Signed,".to_vec(),
+            b"SIGNEDx".to_vec(),
+            b"ratifie".to_vec(),
+            b"Instrument of".to_vec(),
+            b"instrumenT".to_vec(),
+            b"instrumen".to_vec(),
+            b"DEFINITIVELY signed".to_vec(),
+            b"definitivelx".to_vec(),
+        ];
+        for word in words {
+            for place in 0..word.len().min(9) {
+                for byte in 0..=255u8 {
+                    let mut t = word.as_bytes().to_vec();
+                    t[place] = byte;
+                    texts.push(t);
+                }
+            }
+        }
+        for word in words {
+            let trigger = Trigger::new(word, 1);
+            for t in &texts {
+                assert_eq!(
+                    trigger.begins(t, head_of(t)),
+                    plain(word, t),
+                    "{word:?} at the start of {:?}",
+                    String::from_utf8_lossy(t)
+                );
+            }
+        }
     }
 
     /// The lane-wise classification agrees with the plain one on every byte value, in

@@ -7,7 +7,8 @@
 #
 # Builds release, generates the deterministic corpus into bench-out/ (gitignored; kept
 # between runs), times each command as a whole process (wall clock, CPU, peak RSS) and
-# prints a table of target, measured and pass/fail. Stage-by-stage figures come from
+# prints a table of target, measured and pass/fail (a run smaller than the targets' sizes,
+# the 10k ingest and --quick, shows its throughput as info). Stage-by-stage figures come from
 # `cargo bench --bench pipeline`.
 set -euo pipefail
 
@@ -24,7 +25,7 @@ for arg in "$@"; do
         --quick) QUICK=1 ;;
         --million) MILLION=1 ;;
         -h | --help)
-            sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -151,6 +152,16 @@ ROWS_NAME=() ROWS_TARGET=() ROWS_MEASURED=() ROWS_VERDICT=()
 result() { # NAME TARGET MEASURED VERDICT
     ROWS_NAME+=("$1") ROWS_TARGET+=("$2") ROWS_MEASURED+=("$3") ROWS_VERDICT+=("$4")
 }
+# A target the issue sets at full size (100k articles, 1M rows, a 1M-event ledger): a
+# smaller run (the 10k ingest, --quick) shows its figure for scale, not a verdict, since
+# the fixed start and end of each command weigh more on it.
+at_full_size() { # FULL(0|1) NAME TARGET MEASURED VERDICT
+    if (($1)); then
+        result "$2" "$3" "$4" "$5"
+    else
+        result "$2" "-" "$4" "info"
+    fi
+}
 at_least() { awk -v m="$1" -v t="$2" 'BEGIN { print (m >= t ? "PASS" : "FAIL") }'; }
 at_most() { awk -v m="$1" -v t="$2" 'BEGIN { print (m <= t ? "PASS" : "FAIL") }'; }
 
@@ -182,14 +193,8 @@ for n in "${ARTICLES[@]}"; do
     say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB: $rate MB/s," \
         "$(calc "$n / ($WALL_MS / 1000)") documents/s, $(calc "${claims:-0} / ($WALL_MS / 1000)") claims/s" \
         "(cpu-bound rate $(calc "$mb / $CPU_S") MB per cpu-second)"
-    # The issue sets the 100 MB/s target on the 100k corpus; a smaller one is shown for
-    # scale (the fixed start and end, creating the ledger and the gazetteer, the checkpoint
-    # and its fsyncs, weigh more on it); a larger one must meet it too.
-    if ((n >= 100000)); then
-        result "ingest ${n} (MB/s)" ">= 100" "$rate" "$(at_least "$rate" 100)"
-    else
-        result "ingest ${n} (MB/s)" "-" "$rate" "info"
-    fi
+    # A larger corpus than 100k must meet the target too.
+    at_full_size $((n >= 100000)) "ingest ${n} (MB/s)" ">= 100" "$rate" "$(at_least "$rate" 100)"
     result "ingest ${n} peak RSS (MB)" "<= 150" "$RSS_MB" "$(at_most "$RSS_MB" 150)"
 done
 
@@ -199,7 +204,7 @@ measure "$BIN" --db "$db" ingest "$OUT/articles-$BIG.jsonl"
 say "   $(tail -1 "$TMP/err")"
 ratio=$(calc "${FIRST_MS[$BIG]} / $WALL_MS")
 say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB: $(calc "$(size_mb "$OUT/articles-$BIG.jsonl") / ($WALL_MS / 1000)") MB/s, ${ratio}x faster than the first ingest"
-result "re-ingest ${BIG} (x faster)" ">= 5" "$ratio" "$(at_least "$ratio" 5)"
+at_full_size $((BIG >= 100000)) "re-ingest ${BIG} (x faster)" ">= 5" "$ratio" "$(at_least "$ratio" 5)"
 
 # ---------------------------------------------------------------- gazetteer load
 # The gazetteer's own load (names read from the ledger, the automaton built), timed by the
@@ -255,7 +260,7 @@ measure "$BIN" --db "$db" instruments import "$OUT/instruments-$ROWS.csv"
 say "   $(tail -1 "$TMP/out")"
 rate=$(calc "$ROWS / ($WALL_MS / 1000)")
 say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB: $rate rows/s"
-result "instruments import ${ROWS} (rows/s)" ">= 400000" "$rate" "$(at_least "$rate" 400000)"
+at_full_size $((!QUICK)) "instruments import ${ROWS} (rows/s)" ">= 400000" "$rate" "$(at_least "$rate" 400000)"
 result "instruments import peak RSS (MB)" "<= 150" "$RSS_MB" "$(at_most "$RSS_MB" 150)"
 
 if "$BIN" records import --help >/dev/null 2>&1; then
@@ -267,7 +272,7 @@ if "$BIN" records import --help >/dev/null 2>&1; then
     say "   $(tail -1 "$TMP/out")"
     rate=$(calc "$ROWS / ($WALL_MS / 1000)")
     say "   wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB: $rate rows/s"
-    result "records import ${ROWS} (rows/s)" ">= 400000" "$rate" "$(at_least "$rate" 400000)"
+    at_full_size $((!QUICK)) "records import ${ROWS} (rows/s)" ">= 400000" "$rate" "$(at_least "$rate" 400000)"
     result "records import peak RSS (MB)" "<= 150" "$RSS_MB" "$(at_most "$RSS_MB" 150)"
 else
     say "== records import: SKIPPED (this binary has no 'records import' command yet)"
@@ -295,7 +300,7 @@ say "== list --state $LIST_STATE on a ledger of $events events (best of $REPEAT)
 best_of "$REPEAT" "$BIN" --db "$list_db" list --state "$LIST_STATE"
 lines=$(($(wc -l <"$TMP/out") - 1))
 say "   $lines entries listed; wall ${WALL_MS} ms, cpu ${CPU_S} s, peak RSS ${RSS_MB} MB"
-result "list --state on ${events} events (ms)" "<= 50" "$WALL_MS" "$(at_most "$WALL_MS" 50)"
+at_full_size $((!QUICK)) "list --state on ${events} events (ms)" "<= 50" "$WALL_MS" "$(at_most "$WALL_MS" 50)"
 best_of "$REPEAT" "$BIN" --db "$list_db" list --state "$LIST_STATE" --format json
 say "   --format json: wall ${WALL_MS} ms, peak RSS ${RSS_MB} MB"
 

@@ -420,14 +420,12 @@ struct Trigger {
 }
 
 impl Trigger {
+    /// `word` is lower-case letters, which [`head_of`] leaves as they are.
     fn new(word: &'static str, opens: u64) -> Trigger {
-        let n = word.len().min(8);
-        let mut bytes = [0u8; 8];
-        bytes[..n].copy_from_slice(&word.as_bytes()[..n]);
         Trigger {
             word,
-            head: u64::from_le_bytes(bytes),
-            head_mask: u64::MAX >> (8 * (8 - n)),
+            head: head_of(word.as_bytes()),
+            head_mask: first_bytes(word.len()),
             opens,
         }
     }
@@ -454,9 +452,15 @@ fn head_of(rest: &[u8]) -> u64 {
     let n = rest.len().min(8);
     bytes[..n].copy_from_slice(&rest[..n]);
     // Zeros past the end stay zero (no letter): only the bytes of `rest` are folded.
-    let folded =
-        u64::MAX.checked_shr(8 * (8 - n) as u32).unwrap_or(0) & u64::from_le_bytes([0x20; 8]);
-    u64::from_le_bytes(bytes) | folded
+    u64::from_le_bytes(bytes) | first_bytes(n) & u64::from_le_bytes([0x20; 8])
+}
+
+/// Ones over the first `n` bytes (all eight from `n` = 8 on) of a little-endian number.
+#[inline]
+fn first_bytes(n: usize) -> u64 {
+    u64::MAX
+        .checked_shr(8 * 8usize.saturating_sub(n) as u32)
+        .unwrap_or(0)
 }
 
 /// The place of an ASCII letter (either case) in the alphabet.

@@ -129,8 +129,9 @@ struct Group {
 /// Resolves the rows of one status table as they are read, inside an open transaction,
 /// and stages the resolved ones by source ([`Staging`]). At the end it reports every
 /// problem (nothing written) or writes the sources in the order of their keys, each with
-/// its events and citations, so that they are numbered as if the file had been sorted by
-/// source.
+/// its events and citations in the order of the events' keys
+/// ([`staging::in_key_runs`]), so that they are numbered as if the file had been sorted by
+/// source and then by act.
 struct TableWriter {
     label: String,
     layout: Layout,
@@ -355,8 +356,7 @@ impl TableWriter {
             let mut created = 0;
             // The instruments this table records (one, as rows are grouped by instrument).
             let mut recorded_instruments: Vec<&str> = Vec::new();
-            for act in acts() {
-                let a = act?;
+            staging::in_key_runs(acts(), staging::KEY_RUN, |a| {
                 let event = if new_event.execute(params![
                     a.state,
                     a.instrument,
@@ -384,7 +384,8 @@ impl TableWriter {
                 if cited == 1 && !recorded_instruments.contains(&a.instrument) {
                     recorded_instruments.push(a.instrument);
                 }
-            }
+                Ok(())
+            })?;
             let mut records_instrument = conn.prepare_cached(
                 "INSERT OR IGNORE INTO table_instrument (instrument_id, source_id) VALUES (?1, ?2)",
             )?;

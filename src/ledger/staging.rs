@@ -140,6 +140,41 @@ pub(super) fn acts(bytes: &[u8]) -> Acts<'_> {
     Acts { rest: bytes }
 }
 
+/// Acts sorted together before they are written: at most this many at a time.
+pub(super) const KEY_RUN: usize = 16_384;
+
+impl StagedAct<'_> {
+    /// The key of the act's event, as the ledger's unique key on events orders it (the
+    /// stage, between action and date, is the same for every act of a status table).
+    fn event_key(&self) -> (&str, &str, &str, &str) {
+        (self.state, self.instrument, self.action, self.date)
+    }
+}
+
+/// Calls `each` with the acts in the order of their events' keys, `run` acts at a time
+/// (each run sorted on its own, so that memory stays bounded), acts with the same key in
+/// the order they came. Written so, a table's events go into the unique key on events and
+/// into the index of citations by state as one pass over their pages rather than one
+/// jump each: a fifth off the writing of a 1M-row import
+/// (`examples/records_store.rs`).
+pub(super) fn in_key_runs<'a, E>(
+    acts: impl Iterator<Item = Result<StagedAct<'a>, E>>,
+    run: usize,
+    mut each: impl FnMut(&StagedAct<'a>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut acts = acts.peekable();
+    let mut sorted = Vec::new();
+    while acts.peek().is_some() {
+        sorted.clear();
+        for act in acts.by_ref().take(run.max(1)) {
+            sorted.push(act?);
+        }
+        sorted.sort_by(|a, b| a.event_key().cmp(&b.event_key()));
+        sorted.iter().try_for_each(&mut each)?;
+    }
+    Ok(())
+}
+
 pub(super) struct Acts<'a> {
     rest: &'a [u8],
 }
@@ -236,6 +271,56 @@ mod tests {
             assert_eq!(got, want, "group {group}");
         }
         assert!(staging.group(7).expect("empty").is_empty());
+    }
+
+    #[test]
+    fn acts_come_in_the_order_of_their_event_key_a_run_at_a_time() {
+        // (state, action, date, where the row is): two with the same key, in file order.
+        let rows = [
+            ("KAZ", "signature", "2001-01-01", 0),
+            ("AZE", "ratification", "2009-01-28", 1),
+            ("AZE", "accession", "2008-01-09", 2),
+            ("KAZ", "signature", "2001-01-01", 3),
+            ("ALB", "signature", "2005-03-30", 4),
+            ("AZE", "accession", "2007-01-01", 5),
+        ];
+        let staged = rows.map(|(state, action, date, at)| StagedAct {
+            state,
+            instrument: "UNTC-IV-15",
+            action,
+            date,
+            precision: "day",
+            span: Span::new(at, at + 1),
+            row_text: "r",
+        });
+        let order = |run: usize| {
+            let mut seen = Vec::new();
+            in_key_runs(staged.iter().map(|a| Ok::<_, ()>(*a)), run, |a| {
+                seen.push(a.span.start);
+                Ok(())
+            })
+            .expect("no error");
+            seen
+        };
+        assert_eq!(order(KEY_RUN), [4, 5, 2, 1, 0, 3]);
+        // Runs of four: the first four rows sorted, then the last two.
+        assert_eq!(order(4), [2, 1, 0, 3, 4, 5]);
+        // An error from the acts or from `each` stops the writing and is passed on.
+        let failing = staged.iter().map(|a| {
+            if a.span.start == 3 {
+                Err("bad")
+            } else {
+                Ok(*a)
+            }
+        });
+        assert_eq!(in_key_runs(failing, 2, |_| Ok(())), Err("bad"));
+        assert_eq!(
+            in_key_runs(staged.iter().map(|a| Ok(*a)), 2, |a| match a.state {
+                "ALB" => Err(a.span.start),
+                _ => Ok(()),
+            }),
+            Err(4)
+        );
     }
 
     #[test]

@@ -14,10 +14,11 @@
 //!
 //! SHAPE is one of
 //! - `ledger`: `schema.sql` as it is; each row an event (with `ON CONFLICT DO NOTHING`
-//!   and the look-up of an existing one) and its citation, table by table, as
+//!   and the look-up of an existing one) and its citation, table by table, each table's
+//!   rows in the order of the event's key (state, instrument, action, date), as
 //!   `records import` writes them: seven B-tree entries a row.
-//! - `ledger-by-key`: the same rows in the order of the event's key (state, instrument,
-//!   action, date), so that the inserts into the key and the index by state append.
+//! - `ledger-by-key`: the same rows in the order of the event's key across tables, so that
+//!   the inserts into the key and the index by state append.
 //! - `records`: a table of records of their own, keyed by state, instrument, action, date
 //!   and source (`WITHOUT ROWID`), with an index by instrument, in the order of its key:
 //!   two B-tree entries a row.
@@ -122,17 +123,11 @@ fn run(shape: Shape, csv_path: &Path) -> Result<(), Box<dyn std::error::Error>> 
     let read = start.elapsed().as_secs_f64();
 
     let start = Instant::now();
-    let keys = match shape {
-        Shape::Ledger => Vec::new(),
-        _ => key_ranks(&rows)?,
-    };
+    let keys = key_ranks(&rows)?;
     let ranked = start.elapsed().as_secs_f64();
 
     let start = Instant::now();
-    match shape {
-        Shape::Ledger => rows.sort_by_key(|r| r.source), // stable: file order in a table
-        _ => order_by_key(&mut rows, &keys),
-    }
+    order_by_key(&mut rows, &keys, shape == Shape::Ledger);
     let ordered = start.elapsed().as_secs_f64();
 
     let db = csv_path.with_file_name("records_store.db");
@@ -219,13 +214,18 @@ fn key_ranks(rows: &[Row]) -> Result<Vec<u64>, String> {
 }
 
 /// Puts the rows in the order of their keys, then of their sources (which order the few
-/// rows whose other columns agree). A string sort of the same rows took 0.7 s of 1M.
-fn order_by_key(rows: &mut Vec<Row>, keys: &[u64]) {
-    let mut order: Vec<(u64, i64, usize)> = keys
+/// rows whose other columns agree), or `by_table` in the order of their sources, then of
+/// their keys. Rows that agree on both keep the order of the file. A string sort of the
+/// same rows took 0.7 s of 1M.
+fn order_by_key(rows: &mut Vec<Row>, keys: &[u64], by_table: bool) {
+    let mut order: Vec<(u64, u64, usize)> = keys
         .iter()
         .zip(rows.iter())
         .enumerate()
-        .map(|(i, (k, r))| (*k, r.source, i))
+        .map(|(i, (&key, r))| match by_table {
+            true => (r.source as u64, key, i),
+            false => (key, r.source as u64, i),
+        })
         .collect();
     order.sort_unstable();
     let mut taken: Vec<Option<Row>> = std::mem::take(rows).into_iter().map(Some).collect();

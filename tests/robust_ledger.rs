@@ -637,3 +637,81 @@ fn an_unusable_ledger_is_exit_code_2_and_is_not_touched() {
     assert_eq!(err.matches("ledger.db").count(), 1, "{err}");
     assert!(err.contains("unable to open"), "{err}");
 }
+
+/// The imports run with SQLite's CHECK constraints off, as with its foreign-key checks (each
+/// row is validated before it is written): what they write must still pass every CHECK of
+/// the schema, which `PRAGMA integrity_check` verifies row by row. Instruments imported
+/// and then updated (aliases, short titles, dates), and status tables of both layouts with
+/// every action and every precision of date.
+#[test]
+fn what_the_imports_write_passes_every_check_of_the_schema() {
+    let work = Work::new();
+    // Without the shipped tables, which a new ledger loads with every check on.
+    work.ok(&["init", "--no-records"]);
+    let instruments = work.file(
+        "instruments.csv",
+        "id,title,short_title,aliases,depositary,adopted,opened,in_force,url\n\
+         TEST-1,Convention on Checks,Checks Convention,CoC|the checks treaty,Secretary-General,2001-02-03,2001,,https://example.org/1\n\
+         TEST-2,Protocol on Checks,,,,,,,\n",
+    );
+    work.ok(&["instruments", "import", text(&instruments)]);
+    let updated = work.file(
+        "instruments-2.csv",
+        "id,title,short_title,aliases,depositary,adopted,opened,in_force,url\n\
+         TEST-2,Protocol on Checks,Checks Protocol,PoC,Depositary,2002-03,,2004,\n",
+    );
+    work.ok(&["instruments", "import", "--upsert", text(&updated)]);
+    let mut records = String::from("state,instrument,action,date,source_url,source_title,as_of\n");
+    let actions = [
+        "signature",
+        "ratification",
+        "accession",
+        "acceptance",
+        "approval",
+        "succession",
+        "definitive_signature",
+        "entry_into_force",
+        "withdrawal",
+    ];
+    for (i, action) in actions.iter().enumerate() {
+        let date = match i % 3 {
+            0 => format!("20{:02}", 10 + i),
+            1 => format!("20{:02}-0{}", 10 + i, 1 + i % 9),
+            _ => format!("20{:02}-0{}-1{}", 10 + i, 1 + i % 9, i % 9),
+        };
+        for (state, instrument) in [("AZE", "TEST-1"), ("KAZ", "TEST-2"), ("FRA", "TEST-1")] {
+            records.push_str(&format!(
+                "{state},{instrument},{action},{date},https://example.org/{instrument},\
+                 Status of {instrument},2024-01-15\n"
+            ));
+        }
+    }
+    let table = work.file("records.csv", records);
+    work.ok(&["records", "import", "--layout", "generic", text(&table)]);
+    work.ok(&[
+        "records",
+        "import",
+        "--layout",
+        "untc",
+        text(&common::repo().join("data/untc_2013_2015_participants.csv")),
+    ]);
+
+    let conn = Connection::open(&work.db).expect("open");
+    let problems: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("integrity check");
+    assert_eq!(problems, ["ok"]);
+    let events: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM event WHERE instrument_id LIKE 'TEST-%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(events, 27, "every row of the generic table is an event");
+}
+
+fn text(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}

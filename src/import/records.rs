@@ -227,6 +227,14 @@ pub struct SourceKey {
     pub title: Option<String>,
 }
 
+/// A source key's fields, borrowed: what a row is looked up by, without copying them.
+pub type SourceKeyParts<'a> = (
+    &'a str,
+    Option<LedgerDate>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
 impl SourceKey {
     pub fn of(row: &RecordRow) -> SourceKey {
         SourceKey {
@@ -235,6 +243,18 @@ impl SourceKey {
             url: row.source_url.clone(),
             title: row.source_title.clone(),
         }
+    }
+
+    /// The key's fields, borrowed.
+    pub fn parts(&self) -> SourceKeyParts<'_> {
+        let (url, title) = (self.url.as_deref(), self.title.as_deref());
+        (&self.instrument, self.as_of, url, title)
+    }
+
+    /// The fields of the key of `row`'s source, borrowed from the row.
+    pub fn parts_of(row: &RecordRow) -> SourceKeyParts<'_> {
+        let (url, title) = (row.source_url.as_deref(), row.source_title.as_deref());
+        (&row.instrument, row.as_of, url, title)
     }
 }
 

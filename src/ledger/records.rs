@@ -2,6 +2,10 @@
 //! shipped UN tables into a new ledger), and fetching the records reconciliation needs.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, RandomState};
+
+use hashbrown::HashTable;
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -139,14 +143,23 @@ struct TableWriter {
     header: String,
     /// Folded state name → the states it names.
     states: HashMap<String, Vec<String>>,
+    /// A participant as the file writes it → the states its folded name names (`states`'
+    /// answer, kept: a file names a few hundred participants in a million rows, and folding
+    /// each row's name made a string of it).
+    participants: HashMap<String, Option<Vec<String>>>,
     /// Instrument id as the file writes it → the instrument in `known`.
     instruments: HashMap<String, Option<usize>>,
     known: Vec<TableInstrument>,
     unknown_states: BTreeMap<String, Lines>,
     ambiguous: BTreeMap<String, (Lines, Vec<String>)>,
     unknown_instruments: BTreeMap<String, Lines>,
-    groups: HashMap<SourceKey, usize>,
+    /// The groups (indices into `sources`) by the hash of their keys' parts, so that a
+    /// row finds its group from its own fields, borrowed ([`SourceKey::parts_of`]).
+    groups: HashTable<usize>,
+    hasher: RandomState,
     sources: Vec<Group>,
+    /// The text of the current row's date, written over for each row.
+    date_text: String,
     staging: Staging,
     unknown_skipped: usize,
 }
@@ -165,13 +178,16 @@ impl TableWriter {
             skip_unknown,
             header: header.to_string(),
             states: state_index(conn)?,
+            participants: HashMap::new(),
             instruments: HashMap::new(),
             known: Vec::new(),
             unknown_states: BTreeMap::new(),
             ambiguous: BTreeMap::new(),
             unknown_instruments: BTreeMap::new(),
-            groups: HashMap::new(),
+            groups: HashTable::new(),
+            hasher: RandomState::new(),
             sources: Vec::new(),
+            date_text: String::new(),
             staging: Staging::default(),
             unknown_skipped: 0,
         })
@@ -197,7 +213,18 @@ impl TableWriter {
                 .or_default()
                 .push(row.line);
         }
-        let state = match self.states.get(&super::catalogue::fold(&r.participant)) {
+        if !self.participants.contains_key(r.participant.as_str()) {
+            let codes = self
+                .states
+                .get(&super::catalogue::fold(&r.participant))
+                .cloned();
+            self.participants.insert(r.participant.clone(), codes);
+        }
+        let state = match self
+            .participants
+            .get(r.participant.as_str())
+            .and_then(Option::as_ref)
+        {
             Some(codes) if codes.len() == 1 => codes.first(),
             Some(codes) => {
                 self.ambiguous
@@ -222,27 +249,35 @@ impl TableWriter {
         let (Some(state), Some(instrument)) = (state, instrument) else {
             return Ok(());
         };
-        let key = SourceKey::of(r);
-        let grp = match self.groups.get(&key) {
+        let parts = SourceKey::parts_of(r);
+        let hash = self.hasher.hash_one(parts);
+        let sources = &mut self.sources;
+        let grp = match self.groups.find(hash, |&g| sources[g].key.parts() == parts) {
             Some(&grp) => grp,
             None => {
-                self.sources.push(Group {
-                    key: key.clone(),
+                sources.push(Group {
+                    key: SourceKey::of(r),
                     instrument,
                     text: SourceText::new(&self.header),
                     rows: 0,
                 });
-                self.groups.insert(key, self.sources.len() - 1);
-                self.sources.len() - 1
+                let hasher = &self.hasher;
+                let rehash = |&g: &usize| hasher.hash_one(sources[g].key.parts());
+                *self
+                    .groups
+                    .insert_unique(hash, sources.len() - 1, rehash)
+                    .get()
             }
         };
         let group = &mut self.sources[grp];
-        let date = r.date.to_string();
+        self.date_text.clear();
+        // Writing into a String cannot fail.
+        let _ = write!(self.date_text, "{}", r.date);
         let act = StagedAct {
             state,
             instrument: &self.known[instrument].id,
             action: r.action.as_str(),
-            date: &date,
+            date: &self.date_text,
             precision: r.date.precision().as_str(),
             span: group.text.push(&r.row_text),
             row_text: &r.row_text,

@@ -8,10 +8,9 @@ mod common;
 
 use std::ffi::OsStr;
 use std::io::Write;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{repo, Work};
+use common::{arg, repo, Work};
 use serde_json::{json, Value};
 
 /// What one run of the binary did.
@@ -66,10 +65,6 @@ fn run_with<S: AsRef<OsStr>>(work: &Work, args: &[S], stdin: Option<&[u8]>) -> R
     run
 }
 
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
-
 /// A ledger that holds the shipped data and one news entry, and its rows.
 fn seeded() -> (Work, String) {
     let work = Work::new();
@@ -77,7 +72,7 @@ fn seeded() -> (Work, String) {
         "seed/good.txt",
         " date 2024-05-14\n\nNorway ratified the Paris Agreement on 13 May 2024.\n",
     );
-    run(&work, &["ingest", p(&good)]).code(0);
+    run(&work, &["ingest", arg(&good)]).code(0);
     let before = work.dump();
     (work, before)
 }
@@ -109,12 +104,15 @@ fn an_unreadable_or_unwritable_path_is_named_with_its_reason_once() {
     std::fs::create_dir(&folder).expect("mkdir");
     let nowhere = work.dir.path().join("no/such/dir/report.md");
     for (args, code) in [
-        (vec!["instruments", "import", p(&folder)], 2),
+        (vec!["instruments", "import", arg(&folder)], 2),
         (
-            vec!["records", "import", "--layout", "generic", p(&folder)],
+            vec!["records", "import", "--layout", "generic", arg(&folder)],
             2,
         ),
-        (vec!["report", "--state", "NOR", "--output", p(&nowhere)], 1),
+        (
+            vec!["report", "--state", "NOR", "--output", arg(&nowhere)],
+            1,
+        ),
     ] {
         let run = run(&work, &args);
         run.code(code);
@@ -146,7 +144,7 @@ fn non_utf8_files_are_named_with_their_line_and_write_nothing() {
     lines.push(b"{\"text\": \"Caf\xe9\"}".to_vec());
     lines.push(jsonl_line(3, CHL).into_bytes());
     let jsonl = work.file("in/mixed.jsonl", lines.join(&b'\n'));
-    let r = run(&work, &["ingest", p(&latin), p(&html), p(&jsonl)]);
+    let r = run(&work, &["ingest", arg(&latin), arg(&html), arg(&jsonl)]);
     r.code(1)
         .says("latin1.txt:3: not valid UTF-8")
         .says("cp1252.html:3: not valid UTF-8")
@@ -155,7 +153,7 @@ fn non_utf8_files_are_named_with_their_line_and_write_nothing() {
     assert_eq!(before, work.dump(), "nothing of a failed file is written");
 
     // --keep-going skips the bad line and records the good ones of the JSON Lines file.
-    run(&work, &["ingest", "--keep-going", p(&jsonl)])
+    run(&work, &["ingest", "--keep-going", arg(&jsonl)])
         .code(0)
         .says("skipped: ")
         .says("mixed.jsonl:2: not valid UTF-8")
@@ -185,7 +183,7 @@ fn empty_and_blank_files_are_named_in_every_format() {
         ),
     ];
     let mut args = vec!["ingest".to_string()];
-    args.extend(files.iter().map(|f| p(f).to_string()));
+    args.extend(files.iter().map(|f| arg(f).to_string()));
     let r = run(&work, &args);
     r.code(1)
         .says("empty.txt: empty file")
@@ -213,7 +211,7 @@ fn binary_files_are_refused_by_kind_whatever_their_name() {
     ];
     for (name, bytes, kind) in files {
         let path = work.file(name, bytes);
-        run(&work, &["ingest", p(&path)])
+        run(&work, &["ingest", arg(&path)])
             .code(1)
             .says(name)
             .says(kind)
@@ -242,7 +240,7 @@ fn keep_going_does_not_hide_unreadable_files() {
         ("k/image.png", PNG),
     ] {
         let path = work.file(name, bytes);
-        run(&work, &["ingest", "--keep-going", p(&path)])
+        run(&work, &["ingest", "--keep-going", arg(&path)])
             .code(1)
             .says(name)
             .says("1 failed");
@@ -270,7 +268,7 @@ fn a_50_mb_single_line_file_is_read_in_reasonable_time() {
     let bytes = std::fs::metadata(&path).expect("size").len();
     assert!(bytes > 50_000_000);
     let started = Instant::now();
-    run(&work, &["ingest", p(&path)])
+    run(&work, &["ingest", arg(&path)])
         .code(0)
         .says("1 new")
         .says("2 claims");
@@ -315,7 +313,7 @@ fn a_line_without_sentence_boundaries_gives_bounded_quotes() {
     }
     text.push_str(CHL);
     let path = work.file("nobreak.txt", &text);
-    run(&work, &["ingest", p(&path)]).code(0);
+    run(&work, &["ingest", arg(&path)]).code(0);
     let v: Value = serde_json::from_str(&work.ok(&["list", "--state", "NOR", "--format", "json"]))
         .expect("json");
     for c in v
@@ -349,7 +347,7 @@ fn a_malformed_line_late_in_a_big_file_rolls_the_whole_file_back() {
         .collect();
     lines[699] = r#"{"url": "https://example.org/700", "text": "cut off"#.to_string();
     let path = work.file("big.jsonl", lines.join("\n") + "\n");
-    run(&work, &["ingest", p(&path)])
+    run(&work, &["ingest", arg(&path)])
         .code(1)
         .says("big.jsonl:700: not valid JSON")
         .says("nothing of this file was recorded");
@@ -359,7 +357,7 @@ fn a_malformed_line_late_in_a_big_file_rolls_the_whole_file_back() {
         "the 699 lines before the bad one are rolled back"
     );
 
-    run(&work, &["ingest", "--keep-going", p(&path)])
+    run(&work, &["ingest", "--keep-going", arg(&path)])
         .code(0)
         .says("skipped: ")
         .says("big.jsonl:700:")
@@ -391,11 +389,11 @@ fn every_kind_of_bad_json_line_is_named_and_skipped_with_keep_going() {
         jsonl_line(9, CHL).into_bytes(),
     ];
     let path = work.file("kinds.jsonl", lines.join(&b"\r\n"[..]));
-    run(&work, &["ingest", p(&path)])
+    run(&work, &["ingest", arg(&path)])
         .code(1)
         .says("kinds.jsonl:2:");
     assert_eq!(before, work.dump());
-    run(&work, &["ingest", "--keep-going", p(&path)])
+    run(&work, &["ingest", "--keep-going", arg(&path)])
         .code(0)
         .says("kinds.jsonl:2: expected a JSON object")
         .says("kinds.jsonl:3: text: expected a string")
@@ -412,7 +410,7 @@ fn every_kind_of_bad_json_line_is_named_and_skipped_with_keep_going() {
 fn html_with_broken_nesting_is_read_as_a_browser_would() {
     let (work, _) = seeded();
     let page = repo().join("tests/fixtures/robust/broken_nesting.html");
-    let out = work.ok(&["ingest", "--dry-run", p(&page)]);
+    let out = work.ok(&["ingest", "--dry-run", arg(&page)]);
     let claims: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).expect("ndjson"))
@@ -435,7 +433,7 @@ fn html_with_broken_nesting_is_read_as_a_browser_would() {
         ],
         "the script's text is not an article's: {out}"
     );
-    run(&work, &["ingest", p(&page)])
+    run(&work, &["ingest", arg(&page)])
         .code(0)
         .says("1 new")
         .says("2 claims");
@@ -460,14 +458,14 @@ fn an_impossible_dateline_date_fails_its_file_only() {
         "d/impossible.txt",
         " date 2023-02-30 (Reuters) By Jane Doe\r\n\r\nChile signed the Escazú Agreement on 1 June 2024.\r\n",
     );
-    run(&work, &["ingest", p(&bad)])
+    run(&work, &["ingest", arg(&bad)])
         .code(1)
         .says("impossible.txt:1: date: '2023-02-30' is not a real calendar date")
         .says("nothing of this file was recorded");
     assert_eq!(before, work.dump());
     work.file("d2/impossible.txt", " date 2023-13-01\n\nText.\n");
     work.file("d2/good.txt", format!(" date 2024-06-02\n\n{CHL}\n"));
-    run(&work, &["ingest", p(&work.dir.path().join("d2"))])
+    run(&work, &["ingest", arg(&work.dir.path().join("d2"))])
         .code(1)
         .says("impossible.txt:1: date: '2023-13-01'")
         .says("1 new");
@@ -483,9 +481,9 @@ fn bom_and_crlf_copies_of_an_article_are_the_same_source() {
     let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
     let a = work.file("c/lf.txt", &lf);
     let b = work.file("c/crlf.txt", &crlf);
-    run(&work, &["ingest", p(&b)]).code(0).says("1 new");
+    run(&work, &["ingest", arg(&b)]).code(0).says("1 new");
     let after = work.dump();
-    run(&work, &["ingest", p(&a)])
+    run(&work, &["ingest", arg(&a)])
         .code(0)
         .says("0 new, 1 already known");
     assert_eq!(after, work.dump());
@@ -514,7 +512,7 @@ fn the_same_document_twice_in_one_file_is_recorded_once() {
         jsonl_line(3, CHL),
     ];
     let path = work.file("dup.jsonl", lines.join("\n"));
-    run(&work, &["ingest", p(&path)])
+    run(&work, &["ingest", arg(&path)])
         .code(0)
         .says("3 documents read: 1 new, 2 already known")
         .says("1 claim,");
@@ -525,7 +523,7 @@ fn the_same_document_twice_in_one_file_is_recorded_once() {
 
 fn import(work: &Work, name: &str, contents: &[u8]) -> Run {
     let path = work.file(name, contents);
-    run(work, &["instruments", "import", p(&path)])
+    run(work, &["instruments", "import", arg(&path)])
 }
 
 #[test]
@@ -695,7 +693,7 @@ fn hostile_strings_are_stored_and_shown_back_exactly() {
         })
         .collect();
     let articles = work.file("hostile.jsonl", lines.join("\n"));
-    run(&work, &["ingest", p(&articles)])
+    run(&work, &["ingest", arg(&articles)])
         .code(0)
         .says(&format!("{} new", HOSTILE.len()));
 
@@ -716,7 +714,7 @@ fn hostile_strings_are_stored_and_shown_back_exactly() {
         .expect("row");
     }
     let csv_path = work.file("hostile.csv", csv.into_inner().expect("csv bytes"));
-    run(&work, &["instruments", "import", p(&csv_path)]).code(0);
+    run(&work, &["instruments", "import", arg(&csv_path)]).code(0);
 
     // Every table is still there, and only sources, events, citations and instruments grew.
     let counts_after = table_counts(&work);

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{dump, Work};
+use common::{arg, dump, Work};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{json, Value};
 use treaty_ledger::model::MONTH_NAMES as MONTHS;
@@ -594,11 +594,7 @@ fn an_unusable_ledger_is_exit_code_2_and_is_not_touched() {
         b"this is not a SQLite database, just text\n".repeat(200),
     );
     let before = std::fs::read(&garbage).expect("read");
-    for args in [
-        vec!["ingest", article.to_str().expect("path")],
-        vec!["list"],
-        vec!["init"],
-    ] {
+    for args in [vec!["ingest", arg(&article)], vec!["list"], vec!["init"]] {
         let out = command(&garbage).args(&args).output().expect("run");
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
@@ -654,13 +650,13 @@ fn what_the_imports_write_passes_every_check_of_the_schema() {
          TEST-1,Convention on Checks,Checks Convention,CoC|the checks treaty,Secretary-General,2001-02-03,2001,,https://example.org/1\n\
          TEST-2,Protocol on Checks,,,,,,,\n",
     );
-    work.ok(&["instruments", "import", text(&instruments)]);
+    work.ok(&["instruments", "import", arg(&instruments)]);
     let updated = work.file(
         "instruments-2.csv",
         "id,title,short_title,aliases,depositary,adopted,opened,in_force,url\n\
          TEST-2,Protocol on Checks,Checks Protocol,PoC,Depositary,2002-03,,2004,\n",
     );
-    work.ok(&["instruments", "import", "--upsert", text(&updated)]);
+    work.ok(&["instruments", "import", "--upsert", arg(&updated)]);
     let mut records = String::from("state,instrument,action,date,source_url,source_title,as_of\n");
     let actions = [
         "signature",
@@ -687,13 +683,13 @@ fn what_the_imports_write_passes_every_check_of_the_schema() {
         }
     }
     let table = work.file("records.csv", records);
-    work.ok(&["records", "import", "--layout", "generic", text(&table)]);
+    work.ok(&["records", "import", "--layout", "generic", arg(&table)]);
     work.ok(&[
         "records",
         "import",
         "--layout",
         "untc",
-        text(&common::repo().join("data/untc_2013_2015_participants.csv")),
+        arg(&common::repo().join("data/untc_2013_2015_participants.csv")),
     ]);
 
     let conn = Connection::open(&work.db).expect("open");
@@ -710,8 +706,4 @@ fn what_the_imports_write_passes_every_check_of_the_schema() {
         )
         .expect("count");
     assert_eq!(events, 27, "every row of the generic table is an event");
-}
-
-fn text(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
 }

@@ -57,6 +57,11 @@ impl Work {
     }
 }
 
+/// A path as a command-line argument (the tests' paths are UTF-8).
+pub fn arg(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
+
 /// Every row of every table, in a fixed order: two ledgers with equal dumps hold the same data.
 pub fn dump(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).expect("open ledger");

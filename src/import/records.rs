@@ -236,12 +236,14 @@ pub type SourceKeyParts<'a> = (
 );
 
 impl SourceKey {
+    /// The key of `row`'s source, owned: [`SourceKey::parts_of`] copied.
     pub fn of(row: &RecordRow) -> SourceKey {
+        let (instrument, as_of, url, title) = SourceKey::parts_of(row);
         SourceKey {
-            instrument: row.instrument.clone(),
-            as_of: row.as_of,
-            url: row.source_url.clone(),
-            title: row.source_title.clone(),
+            instrument: instrument.to_string(),
+            as_of,
+            url: url.map(str::to_string),
+            title: title.map(str::to_string),
         }
     }
 

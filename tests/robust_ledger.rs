@@ -706,4 +706,23 @@ fn what_the_imports_write_passes_every_check_of_the_schema() {
         )
         .expect("count");
     assert_eq!(events, 27, "every row of the generic table is an event");
+
+    // Both imports outnumbered the rows there, so each dropped the secondary indexes and
+    // built them again (and the integrity check above found them whole): they are the
+    // ones a new ledger has.
+    let fresh = Work::new();
+    fresh.ok(&["init", "--no-records"]);
+    let fresh = Connection::open(&fresh.db).expect("open");
+    let indexes = |conn: &Connection| -> Vec<(String, String)> {
+        conn.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+             ORDER BY name",
+        )
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("indexes")
+    };
+    assert_eq!(indexes(&conn), indexes(&fresh));
+    assert!(indexes(&conn)
+        .iter()
+        .any(|(name, _)| name == "citation_by_state"));
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::catalogue::{instrument_by_id, suggest_states};
 use super::events::{write_source, SourceMeta, TextAt};
 use super::staging::{self, StagedAct, Staging};
-use super::{BulkTransaction, Ledger};
+use super::{BulkTransaction, Ledger, SetAsideIndexes};
 use crate::error::{Error, Problem, Result};
 use crate::import::records::{
     Layout, RecordFile, RecordReader, RecordRow, SourceKey, SourceText, StatusSource,
@@ -346,6 +346,8 @@ impl TableWriter {
         };
         let mut order: Vec<usize> = (0..self.sources.len()).collect();
         order.sort_by(|&a, &b| self.sources[a].key.cmp(&self.sources[b].key));
+        let acts = self.sources.iter().map(|g| g.rows).sum();
+        let indexes = SetAsideIndexes::for_bulk_write(conn, &["event", "citation"], acts)?;
         for grp in order {
             let group = &self.sources[grp];
             let as_of = group
@@ -431,6 +433,7 @@ impl TableWriter {
             counts.new_events += created;
             counts.already_present += group.rows - created;
         }
+        indexes.rebuild(conn)?;
         Ok(counts)
     }
 }

@@ -110,7 +110,8 @@ X-2,,2001-02-03,\n\
 X-3,Bad Date Treaty,2001-02-30,\n\
 X-1,Again,,\n";
 
-/// Runs `instruments import FLAGS CSV`, which must succeed and say `said` (its counts).
+/// Runs `instruments import FLAGS CSV`, which must succeed and say `said` (its counts),
+/// and nothing on stderr (no terminal there: no progress bar).
 fn imports(work: &Work, csv: &std::path::Path, flags: &[&str], said: &str) {
     work.cmd()
         .args(["instruments", "import"])
@@ -118,7 +119,8 @@ fn imports(work: &Work, csv: &std::path::Path, flags: &[&str], said: &str) {
         .arg(csv)
         .assert()
         .success()
-        .stdout(predicate::str::contains(said));
+        .stdout(predicate::str::contains(said))
+        .stderr("");
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! `ingest PATH...`: read articles (text with a dateline, HTML, JSON Lines; folders walked,
 //! `-` for stdin), extract treaty actions and record them with their citations.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::Serialize;
 use treaty_ledger::document::{self, Input, Overrides};
 use treaty_ledger::ledger::Ledger;
@@ -59,9 +59,6 @@ struct FoundClaim<'a> {
 }
 
 fn progress_bar(inputs: &[Input], quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
     let total: u64 = inputs
         .iter()
         .filter_map(|i| match i {
@@ -69,14 +66,7 @@ fn progress_bar(inputs: &[Input], quiet: bool) -> ProgressBar {
             Input::Stdin => None,
         })
         .sum();
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {bytes}/{total_bytes} {bar:30} {binary_bytes_per_sec} {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
+    super::byte_progress(Some(total), quiet)
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {

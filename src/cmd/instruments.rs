@@ -1,10 +1,8 @@
 //! `instruments list|show|import|unknown`.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 use treaty_ledger::import::for_each_instrument;
 use treaty_ledger::ledger::UnresolvedCount;
@@ -90,18 +88,6 @@ impl Row for Line {
     }
 }
 
-/// Opens a named file, or stdin for `-`.
-pub fn open_input(path: &PathBuf) -> Result<(String, Box<dyn Read + Send>)> {
-    if path.as_os_str() == "-" {
-        Ok(("<stdin>".to_string(), Box::new(std::io::stdin())))
-    } else {
-        let file = File::open(path)
-            .map_err(|e| treaty_ledger::Error::io(path, e))
-            .with_context(|| "cannot read input")?;
-        Ok((path.display().to_string(), Box::new(file)))
-    }
-}
-
 pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
     match command {
         Command::List { search, format } => {
@@ -143,13 +129,16 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
             upsert,
             ignore_extra,
         } => {
-            let (label, input) = open_input(&file)?;
+            let (label, input, bar) = super::open_input(&file, ctx)?;
             let mut ledger = ctx.ledger()?;
             let mut import = ledger.import_instruments(&label, upsert)?;
             let read = for_each_instrument(input, &label, ignore_extra, |row| {
                 import.add(row.line, &row.value)
             });
-            let counts = import.finish(read)?;
+            super::still_working(&bar, "committing");
+            let counts = import.finish(read);
+            bar.finish_and_clear();
+            let counts = counts?;
             println!(
                 "{label}: {} inserted, {} updated, {} unchanged",
                 counts.inserted, counts.updated, counts.unchanged

@@ -14,10 +14,13 @@ pub mod report;
 pub mod sources;
 pub mod states;
 
-use std::io::{self, Write};
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressFinish, ProgressStyle};
 use treaty_ledger::ledger::{Ledger, DB_ENV, DEFAULT_DB};
 
 use crate::cli::{Cli, Command};
@@ -60,6 +63,60 @@ impl Ctx {
         if !self.quiet {
             eprintln!("{message}");
         }
+    }
+}
+
+/// A progress bar on stderr over `total` bytes (a spinner and a count when the size is not
+/// known), shown only when stderr is a terminal and the command is not `--quiet`.
+pub fn byte_progress(total: Option<u64>, quiet: bool) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let (bar, template) = match total {
+        Some(total) => (
+            ProgressBar::new(total),
+            "{spinner} {bytes}/{total_bytes} {bar:30} {binary_bytes_per_sec} {msg}",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {bytes} {binary_bytes_per_sec} {msg}",
+        ),
+    };
+    bar.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    // Cleared however it ends, so that an error is not printed after a half-drawn bar.
+    bar.with_finish(ProgressFinish::AndClear)
+}
+
+/// An input file of an import (`-`: stdin), named as its errors name it, read through a
+/// progress bar over its bytes ([`byte_progress`]).
+pub fn open_input(path: &Path, ctx: &Ctx) -> Result<(String, Box<dyn Read + Send>, ProgressBar)> {
+    if path.as_os_str() == "-" {
+        let bar = byte_progress(None, ctx.quiet);
+        let input = Box::new(bar.wrap_read(io::stdin()));
+        Ok(("<stdin>".to_string(), input, bar))
+    } else {
+        let file = File::open(path)
+            .map_err(|e| treaty_ledger::Error::io(path, e))
+            .with_context(|| "cannot read input")?;
+        let size = file.metadata().ok().map(|m| m.len());
+        let bar = byte_progress(size, ctx.quiet);
+        let input = Box::new(bar.wrap_read(file));
+        Ok((path.display().to_string(), input, bar))
+    }
+}
+
+/// Shows that work goes on after the input is read (writing what was read): the bar's
+/// spinner keeps turning with `message` beside it.
+pub fn still_working(bar: &ProgressBar, message: &'static str) {
+    if !bar.is_hidden() {
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {bytes} read; {msg} ({elapsed})")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message(message);
+        bar.enable_steady_tick(Duration::from_millis(100));
     }
 }
 

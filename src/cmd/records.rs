@@ -7,7 +7,6 @@ use anyhow::Result;
 use treaty_ledger::import::records::{Layout, RecordReader};
 use treaty_ledger::model::LedgerDate;
 
-use super::instruments::open_input;
 use super::Ctx;
 
 #[derive(Debug, clap::Subcommand)]
@@ -37,14 +36,18 @@ pub fn run(command: Command, ctx: &Ctx) -> Result<()> {
             as_of,
             skip_unknown,
         } => {
-            let (label, input) = open_input(&file)?;
+            let (label, input, bar) = super::open_input(&file, ctx)?;
             let reader = RecordReader::open(input, &label, layout, as_of)?;
             let mut ledger = ctx.ledger()?;
             let mut import =
                 ledger.import_records(&label, reader.header(), layout, skip_unknown)?;
             let table = reader.read(|row| import.add(row));
             let as_of = table.as_ref().ok().and_then(|t| t.as_of);
-            let counts = import.finish(table)?;
+            // The rows are read; each table's are written now, then the indexes built.
+            super::still_working(&bar, "writing the tables");
+            let counts = import.finish(table);
+            bar.finish_and_clear();
+            let counts = counts?;
             let as_at = as_of.map_or(String::new(), |d| format!(" (status as at {d})"));
             println!(
                 "{label}{as_at}: {} records, {} new events, {} already present, {} sources added \

@@ -82,9 +82,7 @@ pub fn byte_progress(total: Option<u64>, quiet: bool) -> ProgressBar {
             "{spinner} {bytes} {binary_bytes_per_sec} {msg}",
         ),
     };
-    bar.set_style(
-        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    bar.set_style(bar_style(template));
     // Cleared however it ends, so that an error is not printed after a half-drawn bar.
     bar.with_finish(ProgressFinish::AndClear)
 }
@@ -111,13 +109,15 @@ pub fn open_input(path: &Path, ctx: &Ctx) -> Result<(String, Box<dyn Read + Send
 /// spinner keeps turning with `message` beside it.
 pub fn still_working(bar: &ProgressBar, message: &'static str) {
     if !bar.is_hidden() {
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {bytes} read; {msg} ({elapsed})")
-        {
-            bar.set_style(style);
-        }
+        bar.set_style(bar_style("{spinner} {bytes} read; {msg} ({elapsed})"));
         bar.set_message(message);
         bar.enable_steady_tick(Duration::from_millis(100));
     }
+}
+
+/// The style of `template` (the default bar, should the template not parse).
+fn bar_style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
 /// Data goes to stdout, buffered.

@@ -216,18 +216,12 @@ impl TableWriter {
                 .or_default()
                 .push(row.line);
         }
-        if !self.participants.contains_key(r.participant.as_str()) {
-            let codes = self
-                .states
-                .get(&super::catalogue::fold(&r.participant))
-                .cloned();
-            self.participants.insert(r.participant.clone(), codes);
-        }
-        let state = match self
+        let states = &self.states;
+        let codes = self
             .participants
-            .get(r.participant.as_str())
-            .and_then(Option::as_ref)
-        {
+            .entry_ref(r.participant.as_str())
+            .or_insert_with(|| states.get(&super::catalogue::fold(&r.participant)).cloned());
+        let state = match codes.as_ref() {
             Some(codes) if codes.len() == 1 => codes.first(),
             Some(codes) => {
                 self.ambiguous

@@ -35,6 +35,8 @@ macro_rules! word_enum {
         impl FromStr for $name {
             type Err = Error;
             fn from_str(s: &str) -> Result<Self, Error> {
+                // The word as the ledger writes it, without a copy.
+                $(if s == $text { return Ok($name::$variant); })+
                 let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
                 $(if wanted == $text { return Ok($name::$variant); })+
                 Err(Error::UnknownWord {

@@ -49,12 +49,12 @@ impl Ctx {
         })
     }
 
-    /// Opens the ledger for a command that only reads it ([`Ledger::map_for_reading`]).
+    /// Opens the ledger for a command that only reads it ([`Ledger::begin_reading`]).
     pub fn reading_ledger(&self) -> Result<Ledger> {
         let ledger = self.ledger()?;
         ledger
-            .map_for_reading()
-            .with_context(|| format!("mapping ledger {}", self.db.display()))?;
+            .begin_reading()
+            .with_context(|| format!("opening ledger {} for reading", self.db.display()))?;
         Ok(ledger)
     }
 

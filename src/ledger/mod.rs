@@ -142,13 +142,22 @@ impl Ledger {
         &self.path
     }
 
-    /// Maps the ledger file into memory for a command that only reads (a listing, a
-    /// report, an export): SQLite then reads each page where it lies instead of copying it
-    /// through a system call, which a listing's thousands of scattered event and source
-    /// rows feel most. Writers keep to the page cache: a bulk write or a re-ingest touches
-    /// far more of the file, and mapped pages would count against its memory bound.
-    pub fn map_for_reading(&self) -> Result<()> {
+    /// Readies the ledger for a command that only reads (a listing, a report, an export):
+    /// - it maps the file into memory: SQLite then reads each page where it lies instead
+    ///   of copying it through a system call, which a listing's thousands of scattered
+    ///   event and source rows feel most. Writers keep to the page cache: a bulk write or
+    ///   a re-ingest touches far more of the file, and mapped pages would count against
+    ///   its memory bound.
+    /// - it begins a read transaction, held until the ledger is closed: every query of
+    ///   the command reads one snapshot (an import that commits meanwhile is seen by none
+    ///   of them, where a listing could have read its entries before the commit and their
+    ///   official records after), and SQLite takes its shared lock once. Outside a
+    ///   transaction each query took and dropped the lock and looked for a hot journal:
+    ///   a state's listing (6,344 entries) made 551 `fcntl` and 291 `stat` calls, a pair
+    ///   for each look-up of its instruments' official records.
+    pub fn begin_reading(&self) -> Result<()> {
         self.conn.execute_batch(READ_MAP_SIZE)?;
+        self.conn.execute_batch("BEGIN DEFERRED")?;
         Ok(())
     }
 }
@@ -597,7 +606,7 @@ mod tests {
         let ledger = Ledger::open_with(&new, false).expect("new");
         assert_eq!(page_size(&ledger), 16384);
         // A reading command maps the file (SQLite maps no more of it than there is).
-        ledger.map_for_reading().expect("mapped");
+        ledger.begin_reading().expect("mapped");
         let mapped: i64 = ledger
             .conn
             .query_row("PRAGMA mmap_size", [], |r| r.get(0))
@@ -612,5 +621,110 @@ mod tests {
         let ledger = Ledger::open_with(&old, false).expect("opened");
         assert_eq!(page_size(&ledger), 4096);
         assert!(ledger.summary().expect("summary").states > 0);
+    }
+
+    #[test]
+    fn a_reading_command_reads_one_snapshot_while_a_writer_commits() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ledger.db");
+        let events = |ledger: &Ledger| -> i64 {
+            ledger
+                .conn
+                .query_row("SELECT count(*) FROM event", [], |r| r.get(0))
+                .expect("count")
+        };
+        let mut writer = Ledger::open_with(&path, false).expect("writer");
+        let reader = Ledger::open_with(&path, false).expect("reader");
+        reader.begin_reading().expect("reading");
+        let before = events(&reader);
+        writer
+            .record_manual(&crate::ledger::ManualEntry {
+                state: "AZE".into(),
+                instrument: "CETS-216".into(),
+                action: crate::model::Action::Signature,
+                stage: crate::model::Stage::International,
+                date: crate::model::LedgerDate::parse_iso("2023-10-30").expect("date"),
+                source_url: "https://www.coe.int/en/web/conventions/".into(),
+                source_title: None,
+                publisher: None,
+                published: None,
+                quote: "Azerbaijan 30/10/2023 signature".into(),
+            })
+            .expect("recorded");
+        assert_eq!(events(&writer), before + 1, "the writer committed");
+        assert_eq!(
+            events(&reader),
+            before,
+            "the reader still reads its snapshot"
+        );
+        drop(reader);
+        let next = Ledger::open_with(&path, false).expect("next reader");
+        next.begin_reading().expect("reading");
+        assert_eq!(
+            events(&next),
+            before + 1,
+            "the next command reads the commit"
+        );
+    }
+
+    #[test]
+    fn a_listing_gives_entries_oldest_first_as_the_dates_read_then_by_their_key() {
+        let mut ledger = Ledger::open_in_memory_with(false).expect("ledger");
+        // Written in no particular order, each from a source of its own.
+        let entries = [
+            ("FRA", "CETS-216", "ratification", "2023-10-30"),
+            ("AZE", "UNTC-I-2", "signature", "2023-10"),
+            ("AZE", "CETS-216", "signature", "2023-10-30"),
+            ("AZE", "CETS-216", "ratification", "2023-10-30"),
+            ("AZE", "UNTC-I-1", "accession", "2023"),
+            ("AZE", "CETS-216", "signature", "2023-09-01"),
+            ("AZE", "UNTC-I-1", "accession", "2024"),
+        ];
+        for (state, instrument, action, date) in entries {
+            ledger
+                .record_manual(&crate::ledger::ManualEntry {
+                    state: state.into(),
+                    instrument: instrument.into(),
+                    action: action.parse().expect("action"),
+                    stage: crate::model::Stage::International,
+                    date: crate::model::LedgerDate::parse_iso(date).expect("date"),
+                    source_url: format!("https://example.org/{state}/{instrument}/{action}/{date}"),
+                    source_title: None,
+                    publisher: None,
+                    published: None,
+                    quote: format!("{state} {instrument} {action} {date}"),
+                })
+                .expect("recorded");
+        }
+        let listed = |filter: &crate::ledger::EventFilter| -> Vec<String> {
+            let counted = ledger.events_counted(filter).expect("counted");
+            let full = ledger.events(filter).expect("full");
+            assert_eq!(
+                counted.iter().map(|e| e.id).collect::<Vec<_>>(),
+                full.iter().map(|e| e.id).collect::<Vec<_>>(),
+                "both listings give the same order"
+            );
+            full.iter()
+                .map(|e| format!("{} {} {} {}", e.date, e.state, e.instrument, e.action))
+                .collect()
+        };
+        assert_eq!(
+            listed(&crate::ledger::EventFilter::default()),
+            [
+                "2023 AZE UNTC-I-1 accession",
+                "2023-09-01 AZE CETS-216 signature",
+                "2023-10 AZE UNTC-I-2 signature",
+                "2023-10-30 AZE CETS-216 ratification",
+                "2023-10-30 AZE CETS-216 signature",
+                "2023-10-30 FRA CETS-216 ratification",
+                "2024 AZE UNTC-I-1 accession",
+            ]
+        );
+        let azerbaijan = crate::ledger::EventFilter {
+            state: Some("AZE".into()),
+            ..Default::default()
+        };
+        assert_eq!(listed(&azerbaijan).len(), 6);
+        assert_eq!(listed(&azerbaijan)[0], "2023 AZE UNTC-I-1 accession");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::packed::{TextReader, STORED_TEXT_COLUMNS, STORED_TEXT_JOINS};
@@ -582,27 +582,32 @@ impl Ledger {
              c.date_basis",
             "LEFT JOIN source src ON src.id = c.source_id",
             |entry, r| {
-                let Some(citation_id) = r.get::<_, Option<i64>>(8)? else {
+                let at = |k: usize| CITATION_COLUMNS + k;
+                let Some(citation_id) = r.get::<_, Option<i64>>(at(0))? else {
                     return Ok(());
                 };
-                let kind: String = r.get(10)?;
-                let highlights: String = r.get(18)?;
+                let kind: String = r.get(at(2))?;
+                let highlights: String = r.get(at(10))?;
                 let highlights: Vec<[usize; 2]> =
                     serde_json::from_str(&highlights).unwrap_or_default();
-                let basis: String = r.get(21)?;
+                let basis: String = r.get(at(13))?;
+                let span = Span::new(
+                    r.get::<_, i64>(at(7))? as usize,
+                    r.get::<_, i64>(at(8))? as usize,
+                );
                 entry.citations.push(CitationEntry {
                     id: citation_id,
-                    source_id: r.get(9)?,
+                    source_id: r.get(at(1))?,
                     source_kind: kind.parse()?,
-                    url: r.get(11)?,
-                    title: r.get(12)?,
-                    publisher: r.get(13)?,
-                    published: r.get(14)?,
-                    span: Span::new(r.get::<_, i64>(15)? as usize, r.get::<_, i64>(16)? as usize),
-                    quote: r.get(17)?,
+                    url: r.get(at(3))?,
+                    title: r.get(at(4))?,
+                    publisher: r.get(at(5))?,
+                    published: r.get(at(6))?,
+                    span,
+                    quote: r.get(at(9))?,
                     highlights: highlights.iter().map(|[a, b]| Span::new(*a, *b)).collect(),
-                    extractor: r.get(19)?,
-                    confidence: stored_confidence(r.get(20)?),
+                    extractor: r.get(at(11))?,
+                    confidence: stored_confidence(r.get(at(12))?),
                     date_basis: basis.parse()?,
                 });
                 Ok(())
@@ -617,32 +622,41 @@ impl Ledger {
 
     /// Ledger entries with their citations counted, not read (`citations` stays empty):
     /// what a listing shows as a table. It reads the keys of the citations alone, and a
-    /// citation is a status table's when the table records the event's instrument.
+    /// citation is a status table's when the table records the event's instrument
+    /// (`table_instrument`, a row for each table and instrument: read once, where a
+    /// look-up for each citation took a B-tree descent by text key).
     pub fn events_counted(&self, filter: &EventFilter) -> Result<Vec<EventEntry>> {
-        self.listing(
-            filter,
-            "c.source_id, t.source_id IS NOT NULL",
-            "LEFT JOIN table_instrument t
-                  ON t.instrument_id = e.instrument_id AND t.source_id = c.source_id",
-            |entry, r| {
-                if r.get::<_, Option<i64>>(8)?.is_some() {
-                    match r.get::<_, bool>(9)? {
-                        true => entry.support.tables += 1,
-                        false => entry.support.others += 1,
-                    }
+        let mut recorded: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT source_id, instrument_id FROM table_instrument")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            recorded.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        self.listing(filter, "c.source_id", "", |entry, r| {
+            if let Some(source) = r.get::<_, Option<i64>>(CITATION_COLUMNS)? {
+                let table = recorded
+                    .get(&source)
+                    .is_some_and(|instruments| instruments.contains(&entry.instrument));
+                match table {
+                    true => entry.support.tables += 1,
+                    false => entry.support.others += 1,
                 }
-                Ok(())
-            },
-        )
+            }
+            Ok(())
+        })
     }
 
     /// The entries `filter` selects, oldest first: each row gives an entry's
-    /// [`ENTRY_COLUMNS`] and, from column 8 on, `columns` of one of its citations `c`
-    /// (and what `joins` adds), which `cite` takes into the entry. The rows come in the
-    /// order SQLite reads them (a state's by its key on events) and the entries are put
-    /// in order here: SQLite's ORDER BY sorted every citation's row, titles and all, and
-    /// took a fifth of a state's listing (`list --state`, 6,344 entries: 52M of 283M
-    /// instructions).
+    /// [`ENTRY_COLUMNS`] and, from column [`CITATION_COLUMNS`] on, `columns` of one of its
+    /// citations `c` (and what `joins` adds), which `cite` takes into the entry.
+    /// - The rows come in the order SQLite reads them (a state's by its key on events) and
+    ///   the entries are put in order here: SQLite's ORDER BY sorted every citation's row,
+    ///   titles and all, and took a fifth of a state's listing (`list --state`, 6,344
+    ///   entries: 52M of 283M instructions).
+    /// - The names of states and titles of instruments are read once each, not joined to
+    ///   every event: a descent of the instruments' key by text for each entry.
     fn listing(
         &self,
         filter: &EventFilter,
@@ -654,13 +668,17 @@ impl Ledger {
             "SELECT {ENTRY_COLUMNS}, {columns} {ENTRY_JOINS} {joins} WHERE {}",
             filter.where_clause()
         ))?;
-        let mut out: Vec<EventEntry> = Vec::new();
-        // Where each entry is in `out`, by its event's id.
-        let mut at: HashMap<i64, usize> = HashMap::new();
+        let mut listing = Listing {
+            entries: Vec::new(),
+            at: HashMap::new(),
+            names: HashMap::new(),
+            titles: HashMap::new(),
+        };
         let mut rows = stmt.query(params![filter.state, filter.instrument])?;
         while let Some(r) = rows.next()? {
-            cite(entry_of(&mut out, &mut at, r)?, r)?;
+            cite(listing.entry_of(&self.conn, r)?, r)?;
         }
+        let mut out = listing.entries;
         out.retain(|e| filter.keeps(e));
         // Oldest first, as the text of the dates sorts (`2023` before `2023-01` before
         // `2023-01-05`: the order of `LedgerDate`), then by the event's key. The entries'
@@ -679,49 +697,83 @@ impl Ledger {
     }
 }
 
-/// The columns of an entry that both listings read first (see [`entry_of`]), and the
-/// joins that give them and a citation `c` of the entry.
-const ENTRY_COLUMNS: &str =
-    "e.id, e.state, s.name, e.instrument_id, i.title, e.action, e.stage, e.date";
+/// The columns of an entry that both listings read first (see [`Listing::entry_of`]), and
+/// the joins that give them and a citation `c` of the entry.
+const ENTRY_COLUMNS: &str = "e.id, e.state, e.instrument_id, e.action, e.stage, e.date";
+/// The column of a listing's row where a citation's columns begin.
+const CITATION_COLUMNS: usize = 6;
 const ENTRY_JOINS: &str = "FROM event e
-     JOIN state s ON s.iso3 = e.state
-     JOIN instrument i ON i.id = e.instrument_id
      LEFT JOIN citation c ON c.state = e.state AND c.event_id = e.id";
 
-/// The entry a row of a listing belongs to: the one of its event id (`at` says where it
-/// is in `out`), or a new one made from the row's [`ENTRY_COLUMNS`].
-fn entry_of<'a>(
-    out: &'a mut Vec<EventEntry>,
-    at: &mut HashMap<i64, usize>,
-    r: &rusqlite::Row,
-) -> Result<&'a mut EventEntry> {
-    let id: i64 = r.get(0)?;
-    // The rows of one entry come together: the last entry is asked first.
-    let index = match out.last() {
-        Some(last) if last.id == id => out.len() - 1,
-        _ => match at.get(&id) {
-            Some(&index) => index,
-            None => {
-                let date = LedgerDate::parse_iso(&r.get::<_, String>(7)?)?;
-                out.push(EventEntry {
-                    id,
-                    state: r.get(1)?,
-                    state_name: r.get(2)?,
-                    instrument: r.get(3)?,
-                    instrument_title: r.get(4)?,
-                    action: r.get::<_, String>(5)?.parse()?,
-                    stage: r.get::<_, String>(6)?.parse()?,
-                    precision: date.precision(),
-                    date,
-                    citations: Vec::new(),
-                    support: Support::default(),
-                });
-                at.insert(id, out.len() - 1);
-                out.len() - 1
-            }
-        },
-    };
-    Ok(&mut out[index])
+/// A listing being read: its entries, where each is by its event's id, and the names of
+/// states and titles of instruments read so far.
+struct Listing {
+    entries: Vec<EventEntry>,
+    at: HashMap<i64, usize>,
+    names: HashMap<String, String>,
+    titles: HashMap<String, String>,
+}
+
+impl Listing {
+    /// The entry a row of a listing belongs to: the one of its event id, or a new one
+    /// made from the row's [`ENTRY_COLUMNS`].
+    fn entry_of(&mut self, conn: &Connection, r: &rusqlite::Row) -> Result<&mut EventEntry> {
+        let id: i64 = r.get(0)?;
+        // The rows of one entry come together: the last entry is asked first.
+        let index = match self.entries.last() {
+            Some(last) if last.id == id => self.entries.len() - 1,
+            _ => match self.at.get(&id) {
+                Some(&index) => index,
+                None => {
+                    let state: String = r.get(1)?;
+                    let instrument: String = r.get(2)?;
+                    let date = LedgerDate::parse_iso(&r.get::<_, String>(5)?)?;
+                    let state_name = cached(&mut self.names, conn, &state, STATE_NAME)?;
+                    let title = cached(&mut self.titles, conn, &instrument, INSTRUMENT_TITLE)?;
+                    self.entries.push(EventEntry {
+                        id,
+                        state,
+                        state_name,
+                        instrument,
+                        instrument_title: title,
+                        action: r.get::<_, String>(3)?.parse()?,
+                        stage: r.get::<_, String>(4)?.parse()?,
+                        precision: date.precision(),
+                        date,
+                        citations: Vec::new(),
+                        support: Support::default(),
+                    });
+                    self.at.insert(id, self.entries.len() - 1);
+                    self.entries.len() - 1
+                }
+            },
+        };
+        Ok(&mut self.entries[index])
+    }
+}
+
+/// A state's name and an instrument's title, by code and id.
+const STATE_NAME: &str = "SELECT name FROM state WHERE iso3 = ?1";
+const INSTRUMENT_TITLE: &str = "SELECT title FROM instrument WHERE id = ?1";
+
+/// What `sql` gives for `key` (one text), read once and kept in `cache`. An event's state
+/// and instrument are in the ledger (foreign keys); were one not, its code stands in.
+fn cached(
+    cache: &mut HashMap<String, String>,
+    conn: &Connection,
+    key: &str,
+    sql: &str,
+) -> Result<String> {
+    if let Some(found) = cache.get(key) {
+        return Ok(found.clone());
+    }
+    let found: Option<String> = conn
+        .prepare_cached(sql)?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    let found = found.unwrap_or_else(|| key.to_string());
+    cache.insert(key.to_string(), found.clone());
+    Ok(found)
 }
 
 impl EventFilter {

@@ -623,6 +623,22 @@ mod tests {
         assert!(ledger.summary().expect("summary").states > 0);
     }
 
+    /// An international act entered by hand, from a page of its own.
+    fn manual(state: &str, instrument: &str, action: &str, date: &str) -> ManualEntry {
+        ManualEntry {
+            state: state.into(),
+            instrument: instrument.into(),
+            action: action.parse().expect("action"),
+            stage: crate::model::Stage::International,
+            date: crate::model::LedgerDate::parse_iso(date).expect("date"),
+            source_url: format!("https://example.org/{state}/{instrument}/{action}/{date}"),
+            source_title: None,
+            publisher: None,
+            published: None,
+            quote: format!("{state} {instrument} {action} {date}"),
+        }
+    }
+
     #[test]
     fn a_reading_command_reads_one_snapshot_while_a_writer_commits() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -638,18 +654,7 @@ mod tests {
         reader.begin_reading().expect("reading");
         let before = events(&reader);
         writer
-            .record_manual(&crate::ledger::ManualEntry {
-                state: "AZE".into(),
-                instrument: "CETS-216".into(),
-                action: crate::model::Action::Signature,
-                stage: crate::model::Stage::International,
-                date: crate::model::LedgerDate::parse_iso("2023-10-30").expect("date"),
-                source_url: "https://www.coe.int/en/web/conventions/".into(),
-                source_title: None,
-                publisher: None,
-                published: None,
-                quote: "Azerbaijan 30/10/2023 signature".into(),
-            })
+            .record_manual(&manual("AZE", "CETS-216", "signature", "2023-10-30"))
             .expect("recorded");
         assert_eq!(events(&writer), before + 1, "the writer committed");
         assert_eq!(
@@ -682,18 +687,7 @@ mod tests {
         ];
         for (state, instrument, action, date) in entries {
             ledger
-                .record_manual(&crate::ledger::ManualEntry {
-                    state: state.into(),
-                    instrument: instrument.into(),
-                    action: action.parse().expect("action"),
-                    stage: crate::model::Stage::International,
-                    date: crate::model::LedgerDate::parse_iso(date).expect("date"),
-                    source_url: format!("https://example.org/{state}/{instrument}/{action}/{date}"),
-                    source_title: None,
-                    publisher: None,
-                    published: None,
-                    quote: format!("{state} {instrument} {action} {date}"),
-                })
+                .record_manual(&manual(state, instrument, action, date))
                 .expect("recorded");
         }
         let listed = |filter: &crate::ledger::EventFilter| -> Vec<String> {
@@ -726,5 +720,43 @@ mod tests {
         };
         assert_eq!(listed(&azerbaijan).len(), 6);
         assert_eq!(listed(&azerbaijan)[0], "2023 AZE UNTC-I-1 accession");
+    }
+
+    #[test]
+    fn a_counted_listing_tells_official_citations_from_others_as_the_full_one_does() {
+        let mut ledger = Ledger::open_in_memory_with(true).expect("ledger with records");
+        // A news-like entry on an act the shipped UN tables record, and one they do not.
+        for (action, date) in [("accession", "1992-08-13"), ("signature", "2024-01-05")] {
+            ledger
+                .record_manual(&manual("AZE", "UNTC-IV-11", action, date))
+                .expect("recorded");
+        }
+        let azerbaijan = crate::ledger::EventFilter {
+            state: Some("AZE".into()),
+            ..Default::default()
+        };
+        let counted = ledger.events_counted(&azerbaijan).expect("counted");
+        let full = ledger.events(&azerbaijan).expect("full");
+        assert_eq!(counted.len(), full.len());
+        for (c, f) in counted.iter().zip(&full) {
+            assert_eq!((c.id, c.support), (f.id, f.support), "{}", f.instrument);
+            assert_eq!(c.instrument_title, f.instrument_title);
+            assert_eq!(c.state_name, f.state_name);
+        }
+        let support = |date: &str| {
+            full.iter()
+                .find(|e| e.instrument == "UNTC-IV-11" && e.date.to_string() == date)
+                .map(|e| (e.support.tables, e.support.others))
+        };
+        assert_eq!(
+            support("1992-08-13"),
+            Some((1, 1)),
+            "a record and a news entry"
+        );
+        assert_eq!(support("2024-01-05"), Some((0, 1)), "news alone");
+        assert!(full.iter().all(|e| e.state_name == "Azerbaijan"));
+        assert!(full
+            .iter()
+            .any(|e| e.support.tables > 0 && e.support.others == 0));
     }
 }

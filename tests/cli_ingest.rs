@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{repo, Work};
+use common::{arg, repo, Work};
 use predicates::prelude::*;
 
 const SEED_001: &str = "001_8a84be2626c1b0c7.txt";
@@ -93,7 +93,7 @@ fn ingesting_the_same_folder_twice_changes_nothing() {
 fn confidences_read_in_hundredths_as_printed_and_as_stored() {
     let work = Work::new();
     let samples = repo().join("data/samples");
-    let samples = samples.to_str().expect("path");
+    let samples = arg(&samples);
     // The rules lower a confidence in steps (0.9 - 0.1...), which a float would print as
     // 0.79999995 in the dry run and 0.7999999523162842 from the ledger.
     let short = |c: &serde_json::Value| {
@@ -127,7 +127,7 @@ fn dry_run_prints_claims_and_writes_nothing() {
         "a.txt",
         " date 2024-05-14 14 May 2024 09:00 (UTC+01:00)\n\nNorway ratified the Paris Agreement on 13 May 2024.\n",
     );
-    let out = work.ok(&["ingest", "--dry-run", article.to_str().expect("path")]);
+    let out = work.ok(&["ingest", "--dry-run", arg(&article)]);
     let claims: Vec<serde_json::Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).expect("ndjson"))

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::Work;
+use common::{arg, Work};
 use predicates::prelude::*;
 use treaty_ledger::ledger::{pack_text, stored_text, SCHEMA_VERSION};
 
@@ -717,7 +717,7 @@ fn a_version_9_ledger_keeps_every_name_with_aliases_on_the_instrument_rows() {
         "id,title,short_title,aliases\n\
          NAMES-1,Convention on Many Names,Many Names Convention,Many Names Accord|MNC\n",
     );
-    work.ok(&["instruments", "import", csv.to_str().expect("path")]);
+    work.ok(&["instruments", "import", arg(&csv)]);
     let conn = rusqlite::Connection::open(&work.db).expect("open");
     let fresh_objects = schema_objects(&conn);
     let fresh_tables = table_definitions(&conn);
